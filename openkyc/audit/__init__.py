@@ -1,0 +1,1 @@
+"""The append-only audit log: a hash chain over every security-relevant action."""

@@ -1,0 +1,99 @@
+"""HTTP helpers shared by every router: the per-request session, the platform parts held on the
+application, the error schema and the error responses each route documents."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session, sessionmaker
+
+from openkyc.kit.crypto import Keyring
+from openkyc.kit.image_intake import ImageLimits
+from openkyc.kit.replay import ReplayCache
+from openkyc.kit.storage import ObjectStore
+
+
+@dataclass(frozen=True)
+class WebState:
+    """What routes may reach on ``app.state.web``; built by the platform at start."""
+
+    sessions: sessionmaker[Session]
+    keyring: Keyring
+    store: ObjectStore
+    replay: ReplayCache
+    image_limits: ImageLimits
+    clock_skew_seconds: int
+    key_overlap_hours: float
+    max_request_bytes: int
+
+
+def web_state(request: Request) -> WebState:
+    state: WebState = request.app.state.web
+    return state
+
+
+def _session(request: Request) -> Iterator[Session]:
+    """One request is one transaction: commit when the route returns, roll back if it raises."""
+    session = web_state(request).sessions()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+DbSession = Annotated[Session, Depends(_session, scope="function")]
+State = Annotated[WebState, Depends(web_state)]
+
+
+async def raw_body(request: Request) -> bytes:
+    return await request.body()
+
+
+def trace_id(request: Request) -> str:
+    return str(getattr(request.state, "trace_id", ""))
+
+
+class ErrorBody(BaseModel):
+    code: str = Field(description="stable machine code, e.g. AUTH_SIGNATURE_INVALID")
+    message: str = Field(description="what went wrong, for a person")
+    details: dict[str, Any] = Field(default_factory=dict)
+    trace_id: str = Field(description="also in the X-Trace-Id header and the server logs")
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorBody
+
+
+_DESCRIPTIONS = {
+    400: "Bad request",
+    401: "Missing, stale, replayed or invalid signature, or unknown key",
+    403: "Forbidden (e.g. tenant suspended)",
+    404: "Not found (or another tenant's)",
+    409: "Conflict",
+    413: "Request or image too large",
+    415: "Unsupported content or image type",
+    422: "Validation failed; details name the field",
+    429: "Rate limited",
+    500: "Internal error (a bug; quote the trace_id)",
+    503: "A dependency is unavailable",
+}
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` entries in the error contract for the given statuses."""
+    chosen = statuses or (401, 403, 422, 429, 500)
+    return {
+        status: {"model": ErrorResponse, "description": _DESCRIPTIONS.get(status, "Error")}
+        for status in chosen
+    }
+
+
+SIGNED_ERRORS = (401, 403, 404, 422, 429, 500)

@@ -1,0 +1,1 @@
+"""Media: images received from tenants, checked, stripped, encrypted and stored."""

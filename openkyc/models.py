@@ -1,0 +1,11 @@
+"""Every table of openkyc, gathered for Alembic. Import nothing else from here."""
+
+from openkyc.audit.models import AuditEntry, AuditHead
+from openkyc.keys.models import ApiKey
+from openkyc.kit.db import Base
+from openkyc.media.models import MediaObject
+from openkyc.tenants.models import Tenant
+
+metadata = Base.metadata
+
+__all__ = ["ApiKey", "AuditEntry", "AuditHead", "MediaObject", "Tenant", "metadata"]

@@ -1,0 +1,1 @@
+"""Tenants: the integrators of the platform, their plans, countries and data keys."""

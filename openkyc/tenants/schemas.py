@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+
+from openkyc.tenants.plans import Plan
+
+_ISO3 = re.compile(r"^[A-Z]{3}$")
+
+
+class TenantCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)
+    plan: Plan = "free"
+    country: str | None = Field(None, description="ISO 3166-1 alpha-3")
+    support_email: EmailStr | None = None
+
+    @field_validator("country")
+    @classmethod
+    def _alpha3(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        upper = value.strip().upper()
+        if not _ISO3.match(upper):
+            raise ValueError("country must be an ISO 3166-1 alpha-3 code such as CIV or FRA")
+        return upper
+
+
+class Quotas(BaseModel):
+    monthly: dict[str, int | None] = Field(
+        description="per module; null means unlimited (billed per use)"
+    )
+    requests_per_minute: int
+    requests_per_day: int
+
+
+class TenantOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    name: str
+    plan: Plan
+    country: str | None
+    support_email: str | None
+    status: str
+    created_at: dt.datetime
+    sla: str | None
+    quotas: Quotas

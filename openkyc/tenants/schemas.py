@@ -3,11 +3,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from openkyc.tenants.plans import Plan
 
 _ISO3 = re.compile(r"^[A-Z]{3}$")
+# Syntax only: self-hosted tenants may use internal domains (.local, .corp) on purpose.
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)*$")
 
 
 class TenantCreate(BaseModel):
@@ -16,7 +18,7 @@ class TenantCreate(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     plan: Plan = "free"
     country: str | None = Field(None, description="ISO 3166-1 alpha-3")
-    support_email: EmailStr | None = None
+    support_email: str | None = Field(None, max_length=320)
 
     @field_validator("country")
     @classmethod
@@ -27,6 +29,13 @@ class TenantCreate(BaseModel):
         if not _ISO3.match(upper):
             raise ValueError("country must be an ISO 3166-1 alpha-3 code such as CIV or FRA")
         return upper
+
+    @field_validator("support_email")
+    @classmethod
+    def _email(cls, value: str | None) -> str | None:
+        if value is not None and not _EMAIL.match(value.strip()):
+            raise ValueError("support_email must look like name@domain")
+        return value.strip() if value else None
 
 
 class Quotas(BaseModel):

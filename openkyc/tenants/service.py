@@ -89,3 +89,8 @@ def blind_index(keyring: crypto.Keyring, tenant: Tenant, field: str, value: str)
     """HMAC-SHA256 blind index of ``value`` under the tenant's own index key."""
     index_key = crypto.derive_key(data_key(keyring, tenant), BLIND_INDEX_PURPOSE)
     return crypto.blind_index(index_key, field, normalize_for_index(value))
+
+
+def list_all(session: Session) -> list[Tenant]:
+    """Every tenant: for the operator's CLI and API only."""
+    return TenantRepository(session).list_all()

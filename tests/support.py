@@ -1,0 +1,52 @@
+"""Helpers shared by tests (importable as ``tests.support``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from openkyc.client import OpenKYC
+from openkyc.keys import service as keys
+from openkyc.kit import crypto
+from openkyc.kit.db import transaction
+from openkyc.platform import Platform
+from openkyc.settings import CryptoSettings, DatabaseSettings, Settings
+from openkyc.tenants import service as tenants
+from openkyc.tenants.schemas import TenantCreate
+
+TEST_MASTER_KEY = crypto.encode_key(b"openkyc-test-master-key-32bytes!")
+
+
+def make_settings(data_dir: Path, database_url: str, **overrides: object) -> Settings:
+    settings = Settings(
+        env="test",
+        data_dir=data_dir,
+        log_json=True,
+        database=DatabaseSettings(url=database_url),
+        crypto=CryptoSettings(master_key=TEST_MASTER_KEY),  # type: ignore[arg-type]
+    )
+    for name, value in overrides.items():
+        setattr(settings, name, value)
+    return settings
+
+
+@dataclass(frozen=True)
+class TenantKey:
+    tenant_id: str
+    key_id: str
+    secret: str
+
+
+def create_tenant(platform: Platform, name: str = "Test tenant", plan: str = "pro") -> TenantKey:
+    with transaction(platform.sessions) as session:
+        tenant = tenants.create(
+            session, platform.keyring, TenantCreate(name=name, plan=plan, country="CIV"), "test"
+        )  # type: ignore[arg-type]
+        issued = keys.issue(session, platform.keyring, tenant, "test")
+    return TenantKey(issued.tenant_id, issued.api_key_id, issued.api_key_secret)
+
+
+def signed_api(client: TestClient, key: TenantKey) -> OpenKYC:
+    return OpenKYC(key_id=key.key_id, secret=key.secret, client=client)

@@ -27,6 +27,7 @@ from openkyc.platform import Platform, build_platform
 from openkyc.settings import ConfigurationError, Settings
 from openkyc.tenants import service as tenants
 from openkyc.tenants.schemas import TenantCreate
+from openkyc.worker import EmbeddedWorkers
 
 F = TypeVar("F", bound=Callable[..., Any])
 CLI_ACTOR = "cli"
@@ -98,9 +99,20 @@ def serve(host: str, port: int, data_dir: Path | None, database_url: str | None)
         f"openkyc {settings.env}: database {platform.engine.url.render_as_string()}, "
         f"media {type(platform.store).__name__}"
     )
+    workers = EmbeddedWorkers(
+        platform.sessions,
+        threads=settings.jobs.threads,
+        poll_seconds=settings.jobs.poll_seconds,
+        lease=dt.timedelta(seconds=settings.jobs.lease_seconds),
+    )
+    workers.start()
     click.echo(f"openkyc is running: open http://{host}:{port}/docs")
     click.echo("create a tenant and key:  openkyc tenant create 'My company' --json")
-    uvicorn.run(create_app(platform=platform), host=host, port=port, log_level="warning")
+    try:
+        uvicorn.run(create_app(platform=platform), host=host, port=port, log_level="warning")
+    finally:
+        workers.stop()
+        platform.close()
 
 
 @main.command()

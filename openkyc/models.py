@@ -1,6 +1,7 @@
 """Every table of openkyc, gathered for Alembic. Import nothing else from here."""
 
 from openkyc.audit.models import AuditEntry, AuditHead
+from openkyc.jobs.models import Job
 from openkyc.keys.models import ApiKey
 from openkyc.kit.db import Base
 from openkyc.media.models import MediaObject
@@ -8,4 +9,4 @@ from openkyc.tenants.models import Tenant
 
 metadata = Base.metadata
 
-__all__ = ["ApiKey", "AuditEntry", "AuditHead", "MediaObject", "Tenant", "metadata"]
+__all__ = ["ApiKey", "AuditEntry", "AuditHead", "Job", "MediaObject", "Tenant", "metadata"]

@@ -79,6 +79,13 @@ class MediaSettings(BaseSettings):
     max_request_bytes: int = Field(64 * 1024 * 1024, description="whole request body")
 
 
+class JobsSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="OPENKYC_JOBS_", extra="ignore")
+    threads: int = Field(2, ge=0, le=64, description="embedded worker threads in the server")
+    poll_seconds: float = Field(1.0, gt=0)
+    lease_seconds: int = Field(300, ge=5, description="a job's worker is presumed dead after")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="OPENKYC_", extra="ignore")
 
@@ -92,6 +99,7 @@ class Settings(BaseSettings):
     crypto: CryptoSettings = Field(default_factory=CryptoSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
     media: MediaSettings = Field(default_factory=MediaSettings)
+    jobs: JobsSettings = Field(default_factory=JobsSettings)
 
     @property
     def production(self) -> bool:

@@ -14,6 +14,8 @@ from fastapi.testclient import TestClient
 
 from openkyc.api import create_app
 from openkyc.client import OpenKYC
+from openkyc.jobs import service as jobs
+from openkyc.kit.db import transaction
 from openkyc.platform import Platform
 from tests.images import astronaut
 from tests.support import TenantKey, signed_api
@@ -23,6 +25,7 @@ ID_ROUTES = {
     ("GET", "/v1/media/{media_id}/content"),
     ("DELETE", "/v1/media/{media_id}"),
     ("POST", "/v1/keys/{key_id}/revoke"),
+    ("GET", "/v1/jobs/{job_id}"),
 }
 
 
@@ -38,12 +41,14 @@ def test_every_id_route_is_covered(platform: Platform) -> None:
 
 
 def test_other_tenant_gets_404_everywhere(
-    client: TestClient, tenant_factory: Callable[..., TenantKey]
+    client: TestClient, platform: Platform, tenant_factory: Callable[..., TenantKey]
 ) -> None:
     a, b = tenant_factory("Tenant A"), tenant_factory("Tenant B")
     api_a, api_b = signed_api(client, a), signed_api(client, b)
     media = api_a.post("/v1/media", {"image_base64": base64.b64encode(astronaut()).decode()}).json()
-    ids = {"media_id": media["id"], "key_id": a.key_id}
+    with transaction(platform.sessions) as session:
+        job = jobs.enqueue(session, a.tenant_id, "test.noop", {"tenant_id": a.tenant_id})
+    ids = {"media_id": media["id"], "key_id": a.key_id, "job_id": job.id}
     for method, template in sorted(ID_ROUTES):
         path = template.format(**ids)
         response = api_b.request(method, path)
@@ -55,6 +60,7 @@ def test_other_tenant_gets_404_everywhere(
     # A's objects are intact after B's attempts.
     assert api_a.get(f"/v1/media/{media['id']}/content").status_code == 200
     assert api_a.get("/v1/tenant").status_code == 200
+    assert api_a.get(f"/v1/jobs/{job.id}").json()["status"] == "queued"
 
 
 def test_listing_is_scoped(client: TestClient, tenant_factory: Callable[..., TenantKey]) -> None:

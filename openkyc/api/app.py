@@ -14,6 +14,7 @@ from openkyc.api import health
 from openkyc.api.errors import install_error_handlers
 from openkyc.api.middleware import EdgeMiddleware, HttpMetrics
 from openkyc.audit.router import router as audit_router
+from openkyc.jobs.router import router as jobs_router
 from openkyc.keys.router import router as keys_router
 from openkyc.kit.logging import configure_logging
 from openkyc.kit.web import WebState
@@ -66,7 +67,14 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         max_request_bytes=platform.settings.media.max_request_bytes,
     )
     install_error_handlers(app)
-    for router in (health.router, tenant_router, keys_router, media_router, audit_router):
+    for router in (
+        health.router,
+        tenant_router,
+        keys_router,
+        media_router,
+        jobs_router,
+        audit_router,
+    ):
         app.include_router(router)
     app.add_middleware(
         EdgeMiddleware,

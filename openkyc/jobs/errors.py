@@ -1,0 +1,5 @@
+from openkyc.kit.errors import NotFound
+
+
+class JobNotFound(NotFound):
+    default_code = "JOB_NOT_FOUND"

@@ -1,0 +1,107 @@
+"""Job rules: enqueue (ids only), claim with a lease, finish exactly once, retry with backoff.
+
+A job row committed with status ``queued`` *is* the enqueue in embedded mode; listeners
+registered with :func:`on_enqueued` hear about it only after the commit (to wake a worker
+thread, or to send a Celery message in the scale-out mode).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from openkyc.jobs.errors import JobNotFound
+from openkyc.jobs.models import Job
+from openkyc.jobs.repository import JobRepository
+from openkyc.kit.clock import utcnow
+from openkyc.kit.db import after_commit
+from openkyc.kit.ids import new_id
+
+MAX_PAYLOAD_VALUE = 200  # payloads carry ids, never images or personal data
+_listeners: list[Callable[[str, str], None]] = []
+
+
+def on_enqueued(listener: Callable[[str, str], None]) -> Callable[[], None]:
+    """Call ``listener(job_id, task)`` after each enqueue commits; returns an unsubscribe."""
+    _listeners.append(listener)
+    return lambda: _listeners.remove(listener)
+
+
+def enqueue(
+    session: Session,
+    tenant_id: str,
+    task: str,
+    payload: dict[str, str | int],
+    *,
+    max_attempts: int = 3,
+) -> Job:
+    for key, value in payload.items():
+        if not isinstance(value, str | int) or len(str(value)) > MAX_PAYLOAD_VALUE:
+            raise ValueError(f"job payload {key!r} must be a short id, not data")
+    now = utcnow()
+    job = Job(
+        id=new_id("job"),
+        tenant_id=tenant_id,
+        task=task,
+        status="queued",
+        payload=json.dumps(payload, sort_keys=True),
+        attempts=0,
+        max_attempts=max_attempts,
+        run_after=now,
+        created_at=now,
+    )
+    JobRepository(session).add(job)
+    after_commit(session, lambda: _notify(job.id, task))
+    return job
+
+
+def _notify(job_id: str, task: str) -> None:
+    for listener in list(_listeners):
+        listener(job_id, task)
+
+
+def get(session: Session, tenant_id: str, job_id: str) -> Job:
+    job = JobRepository(session).get(tenant_id, job_id)
+    if job is None:
+        raise JobNotFound(f"job {job_id} does not exist")
+    return job
+
+
+def claim(session: Session, worker: str, lease: dt.timedelta) -> Job | None:
+    return JobRepository(session).claim_next(worker, utcnow(), lease)
+
+
+def complete(session: Session, job_id: str, worker: str, result: dict[str, Any]) -> bool:
+    """Mark done in the task's own transaction; False if the lease was lost meanwhile."""
+    job = JobRepository(session).lock_owned(job_id, worker)
+    if job is None:
+        return False
+    job.status, job.result, job.finished_at = "completed", json.dumps(result), utcnow()
+    job.locked_by = job.locked_until = None
+    session.flush()
+    return True
+
+
+def fail(
+    session: Session,
+    job_id: str,
+    worker: str,
+    error: dict[str, Any],
+    retry_delays: tuple[float, ...],
+) -> bool:
+    """Requeue with the next delay while attempts remain, else mark failed for good."""
+    job = JobRepository(session).lock_owned(job_id, worker)
+    if job is None:
+        return False
+    job.error, job.locked_by, job.locked_until = json.dumps(error), None, None
+    if job.attempts < job.max_attempts:
+        delay = retry_delays[min(job.attempts - 1, len(retry_delays) - 1)] if retry_delays else 0
+        job.status, job.run_after = "queued", utcnow() + dt.timedelta(seconds=delay)
+    else:
+        job.status, job.finished_at = "failed", utcnow()
+    session.flush()
+    return True

@@ -14,7 +14,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from openkyc.kit import db
 from openkyc.kit.crypto import Keyring
 from openkyc.kit.image_intake import ImageLimits
+from openkyc.kit.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from openkyc.kit.replay import MemoryReplayCache, RedisReplayCache, ReplayCache
+from openkyc.kit.runtime import Runtime, WebhookPolicy
 from openkyc.kit.storage import FileObjectStore, ObjectStore
 from openkyc.settings import Settings, check_production, master_key
 
@@ -27,11 +29,33 @@ class Platform:
     keyring: Keyring
     store: ObjectStore
     replay: ReplayCache
+    limiter: RateLimiter
     master_key_origin: str
 
     def image_limits(self) -> ImageLimits:
         media = self.settings.media
         return ImageLimits(media.max_image_bytes, media.max_image_pixels, media.min_image_side)
+
+    def runtime(self) -> Runtime:
+        settings = self.settings
+        return Runtime(
+            sessions=self.sessions,
+            keyring=self.keyring,
+            store=self.store,
+            replay=self.replay,
+            limiter=self.limiter,
+            image_limits=self.image_limits(),
+            clock_skew_seconds=settings.auth.clock_skew_seconds,
+            key_overlap_hours=settings.auth.key_overlap_hours,
+            max_request_bytes=settings.media.max_request_bytes,
+            webhooks=WebhookPolicy(
+                retry_schedule_seconds=tuple(settings.webhooks.retry_schedule_seconds),
+                timeout_seconds=settings.webhooks.timeout_seconds,
+                allow_private_targets=settings.webhooks.allow_private_targets
+                if settings.webhooks.allow_private_targets is not None
+                else not settings.production,
+            ),
+        )
 
     def close(self) -> None:
         self.engine.dispose()
@@ -59,6 +83,12 @@ def build_replay_cache(settings: Settings) -> ReplayCache:
     return MemoryReplayCache()
 
 
+def build_rate_limiter(settings: Settings) -> RateLimiter:
+    if settings.redis.url:
+        return RedisRateLimiter(settings.redis.url)
+    return MemoryRateLimiter()
+
+
 def build_platform(settings: Settings, *, migrate: bool = True) -> Platform:
     check_production(settings)
     key = master_key(settings)
@@ -73,5 +103,6 @@ def build_platform(settings: Settings, *, migrate: bool = True) -> Platform:
         keyring=Keyring(key.key),
         store=build_store(settings),
         replay=build_replay_cache(settings),
+        limiter=build_rate_limiter(settings),
         master_key_origin=key.origin,
     )

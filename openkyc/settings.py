@@ -86,6 +86,18 @@ class JobsSettings(BaseSettings):
     lease_seconds: int = Field(300, ge=5, description="a job's worker is presumed dead after")
 
 
+class WebhookSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="OPENKYC_WEBHOOKS_", extra="ignore")
+    retry_schedule_seconds: list[float] = Field(
+        default_factory=lambda: [300.0, 3600.0, 18_000.0, 64_800.0],
+        description="waits before retries 2, 3, 4, 5 (default 5 min, 1 h, 5 h, 18 h)",
+    )
+    timeout_seconds: float = Field(10.0, gt=0, le=60)
+    allow_private_targets: bool | None = Field(
+        None, description="loopback/private URLs; default: refused in production only"
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="OPENKYC_", extra="ignore")
 
@@ -100,6 +112,7 @@ class Settings(BaseSettings):
     auth: AuthSettings = Field(default_factory=AuthSettings)
     media: MediaSettings = Field(default_factory=MediaSettings)
     jobs: JobsSettings = Field(default_factory=JobsSettings)
+    webhooks: WebhookSettings = Field(default_factory=WebhookSettings)
 
     @property
     def production(self) -> bool:

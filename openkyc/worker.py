@@ -12,16 +12,21 @@ import datetime as dt
 import json
 import secrets
 import threading
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
+from openkyc.invoices import service as invoice_service
 from openkyc.jobs import service as jobs
 from openkyc.kit.db import transaction
 from openkyc.kit.logging import bind_trace_id, clear_context, get_logger
+from openkyc.kit.runtime import Runtime
+from openkyc.webhooks import tasks as webhook_tasks
 
-Task = Callable[[Session, dict[str, Any]], dict[str, Any]]
+Task = Callable[[Runtime, Session, dict[str, Any]], dict[str, Any]]
 log = get_logger("openkyc.worker")
 
 
@@ -41,6 +46,23 @@ class TaskRegistry:
 
 
 REGISTRY = TaskRegistry()
+REGISTRY.register("webhooks.deliver")(webhook_tasks.deliver)
+
+
+@dataclass(frozen=True)
+class Periodic:
+    """Work the scheduler thread runs every ``seconds`` in its own transaction."""
+
+    name: str
+    seconds: float
+    run: Callable[[Runtime, Session], object]
+
+
+PERIODIC = (
+    Periodic(
+        "invoices.close_due", 600.0, lambda _runtime, session: invoice_service.close_due(session)
+    ),
+)
 
 
 class _LeaseLost(Exception):
@@ -50,15 +72,18 @@ class _LeaseLost(Exception):
 class EmbeddedWorkers:
     def __init__(
         self,
-        sessions: sessionmaker[Session],
+        runtime: Runtime,
         registry: TaskRegistry = REGISTRY,
         *,
         threads: int = 2,
         poll_seconds: float = 1.0,
         lease: dt.timedelta = dt.timedelta(minutes=5),
         retry_delays: tuple[float, ...] = (5.0, 30.0, 120.0),
+        periodic: tuple[Periodic, ...] = PERIODIC,
     ) -> None:
-        self.sessions, self.registry, self.threads = sessions, registry, threads
+        self.periodic = periodic
+        self.runtime, self.registry, self.threads = runtime, registry, threads
+        self.sessions = runtime.sessions
         self.poll_seconds, self.lease, self.retry_delays = poll_seconds, lease, retry_delays
         self._stop, self._wake = threading.Event(), threading.Event()
         self._workers: list[threading.Thread] = []
@@ -71,6 +96,10 @@ class EmbeddedWorkers:
             thread = threading.Thread(target=self._loop, args=(name,), name=name, daemon=True)
             thread.start()
             self._workers.append(thread)
+        if self.periodic:
+            scheduler = threading.Thread(target=self._schedule, name="scheduler", daemon=True)
+            scheduler.start()
+            self._workers.append(scheduler)
 
     def stop(self, timeout: float = 30.0) -> None:
         self._stop.set()
@@ -90,6 +119,23 @@ class EmbeddedWorkers:
             if not worked:
                 self._wake.wait(self.poll_seconds)
                 self._wake.clear()
+
+    def _schedule(self) -> None:
+        due = dict.fromkeys((p.name for p in self.periodic), 0.0)
+        while not self._stop.is_set():
+            now = time.monotonic()
+            for periodic in self.periodic:
+                if now >= due[periodic.name]:
+                    due[periodic.name] = now + periodic.seconds
+                    self.run_periodic(periodic)
+            self._stop.wait(min(p.seconds for p in self.periodic))
+
+    def run_periodic(self, periodic: Periodic) -> None:
+        try:
+            with transaction(self.sessions) as session:
+                periodic.run(self.runtime, session)
+        except Exception:  # logged and retried at the next tick
+            log.exception("periodic task failed", task=periodic.name)
 
     def run_once(self, name: str) -> bool:
         """Claim and run one job; False when nothing was due."""
@@ -122,7 +168,7 @@ class EmbeddedWorkers:
         if task is None:
             raise LookupError(f"no task registered as {task_name!r}")
         with transaction(self.sessions) as session:
-            result = task(session, payload)
+            result = task(self.runtime, session, payload)
             if not jobs.complete(session, job_id, name, result):
                 raise _LeaseLost(job_id)
         log.info("job completed", job_id=job_id, task=task_name)

@@ -14,14 +14,17 @@ from openkyc.api import health
 from openkyc.api.errors import install_error_handlers
 from openkyc.api.middleware import EdgeMiddleware, HttpMetrics
 from openkyc.audit.router import router as audit_router
+from openkyc.invoices.router import router as invoices_router
 from openkyc.jobs.router import router as jobs_router
 from openkyc.keys.router import router as keys_router
 from openkyc.kit.logging import configure_logging
-from openkyc.kit.web import WebState
 from openkyc.media.router import router as media_router
+from openkyc.operators.router import router as operator_router
 from openkyc.platform import Platform, build_platform
 from openkyc.settings import Settings
 from openkyc.tenants.router import router as tenant_router
+from openkyc.usage.router import router as usage_router
+from openkyc.webhooks.router import router as webhooks_router
 
 DESCRIPTION = """Self-hosted identity verification and anti-fraud.
 
@@ -56,16 +59,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     registry = CollectorRegistry()
     app.state.platform = platform
     app.state.metrics_registry = registry
-    app.state.web = WebState(
-        sessions=platform.sessions,
-        keyring=platform.keyring,
-        store=platform.store,
-        replay=platform.replay,
-        image_limits=platform.image_limits(),
-        clock_skew_seconds=platform.settings.auth.clock_skew_seconds,
-        key_overlap_hours=platform.settings.auth.key_overlap_hours,
-        max_request_bytes=platform.settings.media.max_request_bytes,
-    )
+    app.state.runtime = platform.runtime()
     install_error_handlers(app)
     for router in (
         health.router,
@@ -73,7 +67,11 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         keys_router,
         media_router,
         jobs_router,
+        usage_router,
+        invoices_router,
+        webhooks_router,
         audit_router,
+        operator_router,
     ):
         app.include_router(router)
     app.add_middleware(

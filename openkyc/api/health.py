@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
 from openkyc.kit import db
+from openkyc.kit.metrics import BUSINESS
 
 router = APIRouter(tags=["health"])
 
@@ -45,4 +46,5 @@ def readyz(request: Request) -> JSONResponse:
 @router.get("/metrics", summary="Prometheus metrics", response_class=Response)
 def metrics(request: Request) -> Response:
     registry: CollectorRegistry = request.app.state.metrics_registry
-    return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+    body = generate_latest(registry) + generate_latest(BUSINESS)
+    return Response(body, media_type=CONTENT_TYPE_LATEST)

@@ -56,7 +56,12 @@ class EdgeMiddleware:
         async def send_with_trace(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status["code"], status["sent"] = message["status"], True
-                message.setdefault("headers", []).append((b"x-trace-id", trace.encode()))
+                headers = message.setdefault("headers", [])
+                headers.append((b"x-trace-id", trace.encode()))
+                present = {name.lower() for name, _ in headers}
+                for name, value in scope["state"].get("response_headers", {}).items():
+                    if name.lower().encode() not in present:
+                        headers.append((name.lower().encode(), value.encode()))
             await send(message)
 
         try:

@@ -4,35 +4,17 @@ application, the error schema and the error responses each route documents."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from pydantic import BaseModel, Field
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
-from openkyc.kit.crypto import Keyring
-from openkyc.kit.image_intake import ImageLimits
-from openkyc.kit.replay import ReplayCache
-from openkyc.kit.storage import ObjectStore
+from openkyc.kit.runtime import Runtime
 
 
-@dataclass(frozen=True)
-class WebState:
-    """What routes may reach on ``app.state.web``; built by the platform at start."""
-
-    sessions: sessionmaker[Session]
-    keyring: Keyring
-    store: ObjectStore
-    replay: ReplayCache
-    image_limits: ImageLimits
-    clock_skew_seconds: int
-    key_overlap_hours: float
-    max_request_bytes: int
-
-
-def web_state(request: Request) -> WebState:
-    state: WebState = request.app.state.web
+def web_state(request: Request) -> Runtime:
+    state: Runtime = request.app.state.runtime
     return state
 
 
@@ -50,11 +32,16 @@ def _session(request: Request) -> Iterator[Session]:
 
 
 DbSession = Annotated[Session, Depends(_session, scope="function")]
-State = Annotated[WebState, Depends(web_state)]
+State = Annotated[Runtime, Depends(web_state)]
 
 
 async def raw_body(request: Request) -> bytes:
     return await request.body()
+
+
+def add_response_headers(request: Request, headers: dict[str, str]) -> None:
+    """Headers the edge middleware adds to the response, error responses included."""
+    request.scope.setdefault("state", {}).setdefault("response_headers", {}).update(headers)
 
 
 def trace_id(request: Request) -> str:

@@ -14,6 +14,7 @@ from openkyc.audit import service as audit
 from openkyc.jobs import service as jobs
 from openkyc.jobs.models import Job
 from openkyc.kit.db import transaction
+from openkyc.kit.runtime import Runtime
 from openkyc.platform import Platform
 from openkyc.worker import EmbeddedWorkers, TaskRegistry
 from tests.support import TenantKey, signed_api
@@ -24,7 +25,7 @@ def registry() -> TaskRegistry:
     registry = TaskRegistry()
 
     @registry.register("test.audit_note")
-    def audit_note(session: Session, payload: dict[str, Any]) -> dict[str, Any]:
+    def audit_note(_rt: Runtime, session: Session, payload: dict[str, Any]) -> dict[str, Any]:
         audit.record(
             session,
             action="test.job_ran",
@@ -35,7 +36,7 @@ def registry() -> TaskRegistry:
         return {"noted": payload["note"]}
 
     @registry.register("test.always_fails")
-    def always_fails(session: Session, payload: dict[str, Any]) -> dict[str, Any]:
+    def always_fails(_rt: Runtime, session: Session, payload: dict[str, Any]) -> dict[str, Any]:
         audit.record(session, action="test.must_roll_back", actor="worker")
         raise RuntimeError("engine exploded")
 
@@ -70,7 +71,7 @@ def _count(platform: Platform, action: str) -> int:
 def test_worker_threads_run_a_job_once(
     platform: Platform, tenant: TenantKey, client: Any, registry: TaskRegistry
 ) -> None:
-    workers = EmbeddedWorkers(platform.sessions, registry, threads=2, poll_seconds=0.05)
+    workers = EmbeddedWorkers(platform.runtime(), registry, threads=2, poll_seconds=0.05)
     workers.start()
     try:
         job_id = _enqueue(platform, tenant, "test.audit_note", "once")
@@ -93,7 +94,7 @@ def test_failures_retry_then_fail_and_roll_back(
     from tests.support import create_tenant
 
     tenant = create_tenant(fresh_platform)
-    workers = EmbeddedWorkers(fresh_platform.sessions, registry, retry_delays=(0.0,))
+    workers = EmbeddedWorkers(fresh_platform.runtime(), registry, retry_delays=(0.0,))
     job_id = _enqueue(fresh_platform, tenant, "test.always_fails")
     assert workers.run_once("w1")
     assert _job(fresh_platform, job_id).status == "queued"
@@ -115,7 +116,7 @@ def test_dead_worker_job_is_reclaimed_and_finished_once(
     with transaction(fresh_platform.sessions) as session:  # a worker claims, then dies
         claimed = jobs.claim(session, "dead-worker", dt.timedelta(seconds=-1))
         assert claimed is not None
-    survivor = EmbeddedWorkers(fresh_platform.sessions, registry)
+    survivor = EmbeddedWorkers(fresh_platform.runtime(), registry)
     assert survivor.run_once("survivor")
     job = _job(fresh_platform, job_id)
     assert (job.status, job.attempts) == ("completed", 2)
@@ -129,7 +130,7 @@ def test_unknown_task_fails_with_a_reason(fresh_platform: Platform, registry: Ta
 
     tenant = create_tenant(fresh_platform)
     job_id = _enqueue(fresh_platform, tenant, "test.nobody_knows")
-    workers = EmbeddedWorkers(fresh_platform.sessions, registry, retry_delays=(0.0,))
+    workers = EmbeddedWorkers(fresh_platform.runtime(), registry, retry_delays=(0.0,))
     while workers.run_once("w"):
         pass
     job = _job(fresh_platform, job_id)

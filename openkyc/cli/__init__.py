@@ -1,0 +1,90 @@
+"""The ``openkyc`` command line: serve, tenants and keys, the operator's tools, audit checks.
+
+Every command honours ``--data-dir`` / ``OPENKYC_DATA_DIR`` and ``--database-url`` /
+``OPENKYC_DATABASE_URL``; the rest of the configuration comes from ``OPENKYC_*`` variables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import click
+
+from openkyc.cli import admin, tenants
+from openkyc.cli.common import load_settings, platform_options
+from openkyc.kit import crypto, signing
+from openkyc.platform import build_platform
+from openkyc.settings import ConfigurationError
+from openkyc.worker import EmbeddedWorkers
+
+
+@click.group()
+@click.version_option(package_name="openkyc")
+def main() -> None:
+    """openkyc: self-hosted identity verification and anti-fraud."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@platform_options
+def serve(host: str, port: int, data_dir: Path | None, database_url: str | None) -> None:
+    """Run the API on the embedded defaults (SQLite, encrypted media files, in-process jobs)."""
+    import uvicorn
+
+    from openkyc.api import create_app
+
+    try:
+        platform = build_platform(load_settings(data_dir, database_url))
+    except ConfigurationError as exc:
+        raise click.ClickException(f"configuration: {exc}") from exc
+    settings = platform.settings
+    if platform.master_key_origin == "generated":
+        click.echo(f"generated a development master key in {settings.data_dir / 'master.key'}")
+    click.echo(
+        f"openkyc {settings.env}: database {platform.engine.url.render_as_string()}, "
+        f"media {type(platform.store).__name__}"
+    )
+    workers = EmbeddedWorkers(
+        platform.runtime(),
+        threads=settings.jobs.threads,
+        poll_seconds=settings.jobs.poll_seconds,
+        lease=dt.timedelta(seconds=settings.jobs.lease_seconds),
+    )
+    workers.start()
+    click.echo(f"openkyc is running: open http://{host}:{port}/docs")
+    click.echo("create a tenant and key:  openkyc tenant create 'My company' --json")
+    try:
+        uvicorn.run(create_app(platform=platform), host=host, port=port, log_level="warning")
+    finally:
+        workers.stop()
+        platform.close()
+
+
+@main.command()
+def keygen() -> None:
+    """Print a new random master key (base64) for OPENKYC_CRYPTO_MASTER_KEY."""
+    click.echo(crypto.encode_key(crypto.new_key()))
+
+
+@main.command()
+@click.option("--key-id", envvar="OPENKYC_API_KEY_ID", required=True)
+@click.option("--secret", envvar="OPENKYC_API_KEY_SECRET", required=True)
+@click.option(
+    "--body", "body_file", type=click.File("rb"), help="file with the exact body, - for stdin"
+)
+@click.argument("method")
+@click.argument("path")
+def sign(key_id: str, secret: str, body_file: Any, method: str, path: str) -> None:
+    """Print signed headers for one request, as curl -H arguments."""
+    body = body_file.read() if body_file else b""
+    headers = signing.signed_headers(key_id, secret, method, path, body)
+    click.echo(" ".join(f"-H '{name}: {value}'" for name, value in headers.items()))
+
+
+main.add_command(tenants.tenant)
+main.add_command(admin.audit_group)
+main.add_command(admin.operator)
+main.add_command(admin.invoices_group, name="invoices")

@@ -1,0 +1,3 @@
+from openkyc.cli import main
+
+main()

@@ -1,12 +1,29 @@
 """Every table of openkyc, gathered for Alembic. Import nothing else from here."""
 
 from openkyc.audit.models import AuditEntry, AuditHead
+from openkyc.invoices.models import Invoice
 from openkyc.jobs.models import Job
 from openkyc.keys.models import ApiKey
 from openkyc.kit.db import Base
 from openkyc.media.models import MediaObject
-from openkyc.tenants.models import Tenant
+from openkyc.operators.models import OperatorToken
+from openkyc.tenants.models import PlanRecord, Tenant
+from openkyc.usage.models import UsageCounter, UsageEvent, UsageThreshold
 
 metadata = Base.metadata
 
-__all__ = ["ApiKey", "AuditEntry", "AuditHead", "Job", "MediaObject", "Tenant", "metadata"]
+__all__ = [
+    "ApiKey",
+    "AuditEntry",
+    "AuditHead",
+    "Invoice",
+    "Job",
+    "MediaObject",
+    "OperatorToken",
+    "PlanRecord",
+    "Tenant",
+    "UsageCounter",
+    "UsageEvent",
+    "UsageThreshold",
+    "metadata",
+]

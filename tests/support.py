@@ -50,3 +50,35 @@ def create_tenant(platform: Platform, name: str = "Test tenant", plan: str = "pr
 
 def signed_api(client: TestClient, key: TenantKey) -> OpenKYC:
     return OpenKYC(key_id=key.key_id, secret=key.secret, client=client)
+
+
+def close_past_invoice(platform: Platform, key: TenantKey, period: str = "2026-09") -> str:
+    """Bill a few calls in a past month (as the meter would have then) and close its invoice."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from openkyc.invoices import service as invoices
+    from openkyc.usage.models import UsageEvent
+
+    at = dt.datetime.fromisoformat(f"{period}-15T12:00:00+00:00")
+    with transaction(platform.sessions) as session:
+        for index, (module, price) in enumerate(
+            [("face_match", "0.05"), ("ocr", "0.12"), ("face_match", "0.05")]
+        ):
+            session.add(
+                UsageEvent(
+                    id=f"use_{key.tenant_id[-8:]}{period}{index}",
+                    tenant_id=key.tenant_id,
+                    api_key_id=key.key_id,
+                    module=module,
+                    billed=True,
+                    reason="billable",
+                    unit_price=Decimal(price),
+                    currency="USD",
+                    period=period,
+                    at=at,
+                )
+            )
+        session.flush()
+        invoices.close(session, tenants.get(session, key.tenant_id), period, "test")
+    return period

@@ -10,7 +10,8 @@ from fastapi.security import APIKeyHeader
 from openkyc.audit import service as audit
 from openkyc.keys import service as keys
 from openkyc.kit.errors import AuthHeadersMissing, Unauthorized
-from openkyc.kit.web import DbSession, State, raw_body
+from openkyc.kit.web import DbSession, State, add_response_headers, raw_body
+from openkyc.usage import service as usage
 
 _KEY = APIKeyHeader(
     name="X-API-KEY", auto_error=False, scheme_name="ApiKey", description="public API key id"
@@ -76,12 +77,16 @@ def current_caller(
                 f"signed request headers missing: {', '.join(missing)}",
                 details={"missing": missing},
             )
-        return keys.authenticate(
+        caller = keys.authenticate(
             session, state.keyring, state.replay, signed, state.clock_skew_seconds
         )
     except Unauthorized as failure:
         _audit_failure(state, request, signed, failure)
         raise
+    route = getattr(request.scope.get("route"), "path", request.url.path)
+    decision = usage.check_rate(session, state.limiter, caller.tenant, caller.key.id, route)
+    add_response_headers(request, usage.rate_headers(decision))
+    return caller
 
 
 def _audit_failure(

@@ -3,7 +3,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from openkyc.keys.dependencies import Caller
-from openkyc.kit.web import SIGNED_ERRORS, error_responses
+from openkyc.kit.web import SIGNED_ERRORS, DbSession, error_responses
 from openkyc.tenants import service
 from openkyc.tenants.schemas import TenantOut
 
@@ -11,7 +11,7 @@ router = APIRouter(prefix="/v1", tags=["tenant"], responses=error_responses(*SIG
 
 
 @router.get("/tenant", response_model=TenantOut, summary="The calling tenant")
-def get_tenant(caller: Caller) -> TenantOut:
+def get_tenant(caller: Caller, session: DbSession) -> TenantOut:
     """Name, plan, country and quotas of the tenant whose key signed the request: the simplest
     signed route, useful to check a client's signing."""
-    return service.describe(caller.tenant)
+    return service.describe(session, caller.tenant)

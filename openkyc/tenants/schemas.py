@@ -5,7 +5,7 @@ import re
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from openkyc.tenants.plans import Plan
+from openkyc.tenants.plans import PlanId
 
 _ISO3 = re.compile(r"^[A-Z]{3}$")
 # Syntax only: self-hosted tenants may use internal domains (.local, .corp) on purpose.
@@ -16,7 +16,7 @@ class TenantCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=200)
-    plan: Plan = "free"
+    plan: PlanId = "free"
     country: str | None = Field(None, description="ISO 3166-1 alpha-3")
     support_email: str | None = Field(None, max_length=320)
 
@@ -44,6 +44,7 @@ class Quotas(BaseModel):
     )
     requests_per_minute: int
     requests_per_day: int
+    hard_limit: bool = Field(description="true: calls over quota get 429; false: a warning")
 
 
 class TenantOut(BaseModel):
@@ -51,7 +52,7 @@ class TenantOut(BaseModel):
 
     id: str
     name: str
-    plan: Plan
+    plan: PlanId
     country: str | None
     support_email: str | None
     status: str

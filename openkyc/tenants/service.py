@@ -11,8 +11,8 @@ from openkyc.kit import crypto
 from openkyc.kit.clock import utcnow
 from openkyc.kit.ids import new_id
 from openkyc.tenants.errors import TenantNotFound, TenantSuspended
-from openkyc.tenants.models import Tenant
-from openkyc.tenants.plans import PLANS
+from openkyc.tenants.models import PlanRecord, Tenant
+from openkyc.tenants.plans import DEFAULT_PLANS, PlanOverrides, PlanTerms, merge
 from openkyc.tenants.repository import TenantRepository
 from openkyc.tenants.schemas import Quotas, TenantCreate, TenantOut
 
@@ -55,8 +55,26 @@ def ensure_active(tenant: Tenant) -> None:
         raise TenantSuspended(f"tenant {tenant.id} is {tenant.status}; its keys are refused")
 
 
-def describe(tenant: Tenant) -> TenantOut:
-    plan = PLANS[tenant.plan]
+def plan_terms(session: Session, plan_id: str) -> PlanTerms:
+    record = TenantRepository(session).plan(plan_id)
+    if record is None:
+        return DEFAULT_PLANS[plan_id]
+    return PlanTerms.model_validate_json(record.terms)
+
+
+def overrides(tenant: Tenant) -> PlanOverrides | None:
+    if not tenant.plan_overrides:
+        return None
+    return PlanOverrides.model_validate_json(tenant.plan_overrides)
+
+
+def terms(session: Session, tenant: Tenant) -> PlanTerms:
+    """The tenant's effective terms: its plan with its own overrides merged over it."""
+    return merge(plan_terms(session, tenant.plan), overrides(tenant))
+
+
+def describe(session: Session, tenant: Tenant) -> TenantOut:
+    effective = terms(session, tenant)
     return TenantOut(
         id=tenant.id,
         name=tenant.name,
@@ -65,11 +83,12 @@ def describe(tenant: Tenant) -> TenantOut:
         support_email=tenant.support_email,
         status=tenant.status,
         created_at=tenant.created_at,
-        sla=plan.sla,
+        sla=effective.sla,
         quotas=Quotas(
-            monthly=dict(plan.monthly_quotas),
-            requests_per_minute=plan.requests_per_minute,
-            requests_per_day=plan.requests_per_day,
+            monthly={m: t.monthly_quota for m, t in effective.modules.items()},
+            requests_per_minute=effective.requests_per_minute,
+            requests_per_day=effective.requests_per_day,
+            hard_limit=effective.hard_limit,
         ),
     )
 
@@ -94,3 +113,60 @@ def blind_index(keyring: crypto.Keyring, tenant: Tenant, field: str, value: str)
 def list_all(session: Session) -> list[Tenant]:
     """Every tenant: for the operator's CLI and API only."""
     return TenantRepository(session).list_all()
+
+
+def set_status(session: Session, tenant_id: str, status: str, actor: str) -> Tenant:
+    """Suspend or reactivate; a suspended tenant's keys are refused with TENANT_SUSPENDED."""
+    tenant = get(session, tenant_id)
+    if tenant.status != status:
+        previous, tenant.status = tenant.status, status
+        session.flush()
+        audit.record(
+            session,
+            action=f"tenant.{'suspended' if status == 'suspended' else 'reactivated'}",
+            actor=actor,
+            tenant_id=tenant.id,
+            object=f"tenant:{tenant.id}",
+            details={"from": previous, "to": status},
+        )
+    return tenant
+
+
+def set_plan(
+    session: Session, tenant_id: str, plan: str, plan_overrides: PlanOverrides | None, actor: str
+) -> Tenant:
+    tenant = get(session, tenant_id)
+    tenant.plan = plan
+    tenant.plan_overrides = (
+        plan_overrides.model_dump_json(exclude_none=True) if plan_overrides else None
+    )
+    session.flush()
+    audit.record(
+        session,
+        action="tenant.plan_changed",
+        actor=actor,
+        tenant_id=tenant.id,
+        object=f"tenant:{tenant.id}",
+        details={
+            "plan": plan,
+            "overrides": plan_overrides.model_dump(mode="json", exclude_none=True)
+            if plan_overrides
+            else None,
+        },
+    )
+    return tenant
+
+
+def plans(session: Session) -> dict[str, PlanTerms]:
+    stored = {
+        r.id: PlanTerms.model_validate_json(r.terms) for r in TenantRepository(session).plans()
+    }
+    return {**DEFAULT_PLANS, **stored}
+
+
+def update_plan(session: Session, plan_id: str, new_terms: PlanTerms, actor: str) -> PlanTerms:
+    TenantRepository(session).save_plan(
+        PlanRecord(id=plan_id, terms=new_terms.model_dump_json(), updated_at=utcnow())
+    )
+    audit.record(session, action="plan.updated", actor=actor, object=f"plan:{plan_id}")
+    return new_terms

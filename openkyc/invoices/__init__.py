@@ -1,0 +1,1 @@
+"""Invoices: monthly statements built from metered events, immutable once closed."""

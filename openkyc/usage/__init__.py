@@ -1,0 +1,1 @@
+"""Usage: metered events, monthly quotas with thresholds, and per-key rate limits."""

@@ -38,6 +38,7 @@ def enqueue(
     payload: dict[str, str | int],
     *,
     max_attempts: int = 3,
+    run_after: dt.datetime | None = None,
 ) -> Job:
     for key, value in payload.items():
         if not isinstance(value, str | int) or len(str(value)) > MAX_PAYLOAD_VALUE:
@@ -51,7 +52,7 @@ def enqueue(
         payload=json.dumps(payload, sort_keys=True),
         attempts=0,
         max_attempts=max_attempts,
-        run_after=now,
+        run_after=run_after or now,
         created_at=now,
     )
     JobRepository(session).add(job)

@@ -1,0 +1,1 @@
+"""Webhooks: tenant endpoints, events, signed deliveries (Standard Webhooks) with retries."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 import sqlalchemy as sa
@@ -50,4 +51,25 @@ class AuditRepository:
 
     def list_for_tenant(self, tenant_id: str, limit: int = 100) -> list[AuditEntry]:
         statement = self.scoped(tenant_id).order_by(AuditEntry.id.desc()).limit(limit)
+        return list(self.session.execute(statement).scalars())
+
+    def search(
+        self,
+        tenant_id: str | None,
+        action: str | None,
+        since: dt.datetime | None,
+        until: dt.datetime | None,
+        limit: int,
+    ) -> list[AuditEntry]:
+        """Operator search across tenants (never reachable with a tenant's credentials)."""
+        statement = sa.select(AuditEntry)
+        if tenant_id:
+            statement = statement.where(AuditEntry.tenant_id == tenant_id)
+        if action:
+            statement = statement.where(AuditEntry.action.startswith(action))
+        if since:
+            statement = statement.where(AuditEntry.at >= since)
+        if until:
+            statement = statement.where(AuditEntry.at < until)
+        statement = statement.order_by(AuditEntry.id.desc()).limit(limit)
         return list(self.session.execute(statement).scalars())

@@ -8,6 +8,7 @@ deleted or a truncated tail entry is found and named.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
@@ -118,3 +119,15 @@ def verify(session: Session) -> ChainReport:
 
 def list_for_tenant(session: Session, tenant_id: str, limit: int) -> list[AuditEntry]:
     return AuditRepository(session).list_for_tenant(tenant_id, limit)
+
+
+def search(
+    session: Session,
+    *,
+    tenant_id: str | None = None,
+    action: str | None = None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    limit: int = 100,
+) -> list[AuditEntry]:
+    return AuditRepository(session).search(tenant_id, action, since, until, limit)

@@ -1,0 +1,1 @@
+"""Workflow: the per-tenant, versioned pipeline configuration, its rules and the scoring."""

@@ -17,7 +17,8 @@ need() {  # name host port how-to-start
 need PostgreSQL 127.0.0.1 5432 "pg_ctlcluster --skip-systemctl-redirect \$(ls /etc/postgresql) main start"
 need Redis 127.0.0.1 6379 "redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save ''"
 
-echo "== ruff";          ruff format --check . && ruff check .
+echo "== ruff format";   ruff format --check .
+echo "== ruff check";    ruff check .
 echo "== mypy --strict"; mypy
 echo "== import-linter"; lint-imports
 echo "== pytest (SQLite and PostgreSQL)"

@@ -1,0 +1,179 @@
+"""The dlib face engine: loaded lazily, once per process, through ``face_engine("dlib")``."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from openkyc.vision.face.decode import ImageInput, load
+from openkyc.vision.face.detect import DetectionConfig, Found, align, clip_rect, find_faces
+from openkyc.vision.face.errors import FaceTooBlurred, FaceTooSmall, MultipleFaces, NoFaceFound
+from openkyc.vision.face.quality import measure_quality
+from openkyc.vision.face.types import (
+    DetectedFace,
+    Embedding,
+    FaceAnalysis,
+    FaceBox,
+    MultiFacePolicy,
+    RGBImage,
+)
+
+__all__ = ["DlibFaceEngine", "EmbeddingConfig", "EngineConfig", "QualityGate", "face_engine"]
+
+#: More faces than this in one picture are ignored (crowds, posters); the largest are kept.
+MAX_FACES = 10
+
+
+@dataclass(frozen=True, slots=True)
+class QualityGate:
+    """Faces below these limits are refused in a match rather than compared.
+
+    ``min_face_width_px``: HOG box width in the original image. Faces of 40 px still align,
+    but their embeddings drift (REPORT.md: the ~70 px degraded side is the smallest measured,
+    and it still matches); 40 is where detection itself stops being reliable.
+    ``min_sharpness``: Laplacian variance of the 150 px chip; the degraded benchmark portraits
+    (JPEG q30-40, blur sigma 0.8) score above 15, a face smeared by motion scores below 5.
+    """
+
+    min_face_width_px: int = 40
+    min_sharpness: float = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class EmbeddingConfig:
+    """How chips become embeddings; each choice is measured in benchmarks/face/REPORT.md.
+
+    ``flip_average``: average the embeddings of the chip and its mirror image (one more
+    ResNet pass, ~60 ms a face): FNMR at the default threshold 5.7 % → 1.4 % on clean pairs.
+    ``jitters``: dlib's random re-crops per chip for every embedding; 0 = off (4 cost ~0.5 s).
+    ``close_call_jitters`` / ``close_call_margin``: in a match whose distance lies within the
+    margin of the threshold, both faces are re-embedded with that many jitters and the match
+    is decided on those; ~1.5-5 % of pairs, ~1 s each. Halved the clean FNMR (1.4 → 0.7 %).
+    """
+
+    flip_average: bool = True
+    jitters: int = 0
+    close_call_jitters: int = 4
+    close_call_margin: float = 0.04
+
+
+@dataclass(frozen=True, slots=True)
+class EngineConfig:
+    detection: DetectionConfig = field(default_factory=DetectionConfig)
+    gate: QualityGate = field(default_factory=QualityGate)
+    embedding: EmbeddingConfig = field(default_factory=EmbeddingConfig)
+
+
+class DlibFaceEngine:
+    """HOG detection, 5-point alignment, 150 px chips and dlib's 128-D ResNet embeddings.
+
+    Thread-safe: dlib's networks keep per-call buffers, so every model call holds one lock.
+    """
+
+    name = "dlib"
+
+    def __init__(self, config: EngineConfig | None = None) -> None:
+        import dlib
+        import face_recognition_models as models
+
+        self.config = config or EngineConfig()
+        self._lock = threading.Lock()
+        self._detector: Any = dlib.get_frontal_face_detector()
+        # The 5-point model is public domain; the 68-point one (iBUG 300-W) is non-commercial.
+        self._predictor: Any = dlib.shape_predictor(
+            models.pose_predictor_five_point_model_location()
+        )
+        self._net: Any = dlib.face_recognition_model_v1(models.face_recognition_model_location())
+
+    def analyze(
+        self, image: ImageInput, *, policy: MultiFacePolicy = "largest", embed: bool = True
+    ) -> FaceAnalysis:
+        """Find, align and measure every face; pick one by ``policy``; embed it if asked.
+
+        Raises ImageUnreadable, NoFaceFound, or MultipleFaces under ``"reject"``.
+        """
+        decoded = load(image)
+        rgb = decoded.rgb
+        with self._lock:
+            found = find_faces(rgb, self._detector, self.config.detection)[:MAX_FACES]
+            described = [self._describe(rgb, f, decoded.scale) for f in found]
+        if not described:
+            raise NoFaceFound("no face found")
+        faces = [face for face, _ in described]
+        used, reason = _choose(tuple(faces), policy)
+        if used is not None and embed:
+            chip = described[used][1]
+            faces[used] = replace(faces[used], embedding=self.embed_chip(chip), chip=chip)
+        return FaceAnalysis(tuple(faces), used, policy, reason, decoded.width, decoded.height)
+
+    def embed_chip(self, chip: RGBImage, *, jitters: int | None = None) -> Embedding:
+        """128-D float32 embedding of an aligned 150x150 RGB chip.
+
+        ``jitters`` overrides the configured number (used for close calls in a match).
+        """
+        settings = self.config.embedding
+        count = settings.jitters if jitters is None else jitters
+        chips = [np.ascontiguousarray(chip)]
+        if settings.flip_average:
+            chips.append(np.ascontiguousarray(chip[:, ::-1]))
+        with self._lock:
+            vectors = [np.asarray(self._net.compute_face_descriptor(c, count)) for c in chips]
+        mean: Embedding = np.mean(vectors, axis=0).astype(np.float32)
+        return mean
+
+    def check_quality(self, face: DetectedFace) -> None:
+        """Raise FaceTooSmall or FaceTooBlurred when a face is below the quality gate."""
+        gate, quality = self.config.gate, face.quality
+        if quality.face_width_px < gate.min_face_width_px:
+            raise FaceTooSmall(
+                f"face is {quality.face_width_px} px wide, below {gate.min_face_width_px} px"
+            )
+        if quality.sharpness < gate.min_sharpness:
+            raise FaceTooBlurred(
+                f"face sharpness {quality.sharpness:.1f} is below {gate.min_sharpness:.1f}"
+            )
+
+    def _describe(self, rgb: RGBImage, found: Found, scale: float) -> tuple[DetectedFace, RGBImage]:
+        """Landmarks, chip and quality on the decoded image; sizes reported as given."""
+        points, chip = align(rgb, found.rect, self._predictor)
+        left, top, right, bottom = clip_rect(found.rect, rgb.shape[1], rgb.shape[0])
+        box = FaceBox(
+            round(left * scale),
+            round(top * scale),
+            round((right - left) * scale),
+            round((bottom - top) * scale),
+        )
+        quality = measure_quality(rgb, points, chip, found.score, pixel_scale=scale)
+        landmarks = tuple(
+            (round(float(x) * scale, 1), round(float(y) * scale, 1)) for x, y in points
+        )
+        return DetectedFace(box, landmarks, quality), chip
+
+
+def _choose(faces: tuple[DetectedFace, ...], policy: MultiFacePolicy) -> tuple[int | None, str]:
+    """Index of the face to use (faces come largest first) and the sentence saying why."""
+    if len(faces) == 1:
+        return 0, "the only face found"
+    if policy == "largest":
+        return 0, f"largest of {len(faces)} faces"
+    boxes = tuple(face.box for face in faces)
+    if policy == "reject":
+        raise MultipleFaces(f"{len(faces)} faces found; exactly one is required", boxes=boxes)
+    return None, f"{len(faces)} faces found; the caller must say which one to use"
+
+
+_ENGINES: dict[str, DlibFaceEngine] = {}
+_ENGINES_LOCK = threading.Lock()
+
+
+def face_engine(name: str = "dlib") -> DlibFaceEngine:
+    """The process-wide engine called ``name``; models load on the first call only."""
+    if name != "dlib":
+        raise ValueError(f"unknown face engine {name!r}; available: 'dlib'")
+    with _ENGINES_LOCK:
+        if name not in _ENGINES:
+            _ENGINES[name] = DlibFaceEngine()
+        return _ENGINES[name]

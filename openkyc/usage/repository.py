@@ -101,3 +101,11 @@ class UsageRepository:
             .distinct()
         )
         return [(t, p) for t, p in self.session.execute(statement).all()]
+
+    def calls(self, tenant_id: str, period: str, module: str) -> int:
+        statement = sa.select(UsageCounter.calls).where(
+            UsageCounter.tenant_id == tenant_id,
+            UsageCounter.period == period,
+            UsageCounter.module == module,
+        )
+        return int(self.session.execute(statement).scalar_one_or_none() or 0)

@@ -60,7 +60,12 @@ class Metered:
 
     def as_usage(self) -> dict[str, object]:
         """The ``usage`` object of module responses."""
-        return {"module": self.module, "billed": self.billed, "reason": self.reason}
+        return {
+            "module": self.module,
+            "billed": self.billed,
+            "reason": self.reason,
+            "warnings": list(self.warnings),
+        }
 
 
 def meter(
@@ -246,3 +251,20 @@ def count_events(session: Session, tenant_id: str, period: str) -> int:
 
 def periods_before(session: Session, period: str) -> list[tuple[str, str]]:
     return UsageRepository(session).periods_with_events(period)
+
+
+def ensure_available(session: Session, tenant: Tenant, module: str) -> None:
+    """Refuse early (before any heavy work) when a hard quota is already used up; the exact
+    check happens again in :func:`meter` when the work is done."""
+    effective = tenants.terms(session, tenant)
+    quota = effective.modules[module].monthly_quota  # type: ignore[index]
+    if not effective.hard_limit or quota is None:
+        return
+    now = utcnow()
+    period = period_of(now)
+    if UsageRepository(session).calls(tenant.id, period, module) >= quota:
+        raise QuotaExceeded(
+            f"monthly {module} quota of {quota} calls is used up for {period}",
+            details={"module": module, "quota": quota, "period": period},
+            headers={"Retry-After": str(_seconds_to_next_period(now))},
+        )

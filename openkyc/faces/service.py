@@ -1,0 +1,88 @@
+"""Face match rules: images checked like every upload (never stored by this call), the
+engine's match with the tenant's threshold, failures as 422s naming the image, one metered
+``face_match`` event per successful comparison."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from openkyc.faces.errors import translate
+from openkyc.faces.schemas import Box, FaceMatchRequest, FaceMatchResponse, FaceSide, Quality, Usage
+from openkyc.kit.base64data import decode_base64_field
+from openkyc.kit.image_intake import ImageLimits, clean_image
+from openkyc.kit.runtime import Runtime
+from openkyc.tenants.models import Tenant
+from openkyc.usage import service as usage
+from openkyc.vision.face import FaceAnalysis, FaceError, MatchResult, MultiFacePolicy, match
+
+MODULE = "face_match"
+
+
+def compare(
+    image_a: bytes,
+    image_b: bytes,
+    *,
+    threshold: float | None = None,
+    policy: MultiFacePolicy = "largest",
+) -> MatchResult:
+    """The engine's 1:1 match, with its failures turned into contract errors."""
+    try:
+        return match(image_a, image_b, threshold=threshold, policy=policy)
+    except FaceError as exc:
+        raise translate(exc) from exc
+
+
+def _image(text: str, field: str, limits: ImageLimits) -> bytes:
+    return clean_image(decode_base64_field(text, field, limits.max_bytes), limits, field=field).data
+
+
+def match_images(
+    session: Session,
+    runtime: Runtime,
+    tenant: Tenant,
+    api_key_id: str | None,
+    request: FaceMatchRequest,
+) -> FaceMatchResponse:
+    usage.ensure_available(session, tenant, MODULE)
+    image_a = _image(request.image_a_base64, "image_a_base64", runtime.image_limits)
+    image_b = _image(request.image_b_base64, "image_b_base64", runtime.image_limits)
+    result = compare(
+        image_a, image_b, threshold=request.threshold, policy=request.multi_face_policy
+    )
+    metered = usage.meter(session, tenant, MODULE, api_key_id=api_key_id)
+    return describe(result, Usage(**metered.as_usage()))
+
+
+def _side(analysis: FaceAnalysis) -> FaceSide:
+    used = analysis.used
+    assert used is not None  # match() only returns when both sides have a chosen face
+    q = used.quality
+    return FaceSide(
+        box=Box(x=used.box.x, y=used.box.y, width=used.box.width, height=used.box.height),
+        quality=Quality(
+            face_width_px=q.face_width_px,
+            sharpness=round(q.sharpness, 3),
+            brightness=round(q.brightness, 3),
+            exposure_clipped=round(q.exposure_clipped, 3),
+            yaw_deg=round(q.yaw_deg, 1),
+            pitch_deg=round(q.pitch_deg, 1),
+            roll_deg=round(q.roll_deg, 1),
+            eyes_visible=q.eyes_visible,
+            occlusion_hint=q.occlusion_hint,
+        ),
+        faces_found=len(analysis.faces),
+        selection=analysis.reason,
+    )
+
+
+def describe(result: MatchResult, usage_info: Usage) -> FaceMatchResponse:
+    return FaceMatchResponse(
+        match=result.match,
+        similarity=result.similarity,
+        threshold=result.threshold,
+        estimated_false_match_rate=result.estimated_fmr,
+        faces={"a": _side(result.face_a), "b": _side(result.face_b)},
+        reasons=list(result.reasons),
+        processing_ms=result.elapsed_ms,
+        usage=usage_info,
+    )

@@ -81,6 +81,12 @@ class MediaSettings(BaseSettings):
 
 class JobsSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="OPENKYC_JOBS_", extra="ignore")
+    broker_url: str | None = Field(None, description="Celery broker; default OPENKYC_REDIS_URL")
+    queue: str = Field("openkyc", description="Celery queue name")
+    sweep_seconds: float = Field(15.0, gt=0, description="re-send jobs no worker picked up")
+    task_modules: list[str] = Field(
+        default_factory=list, description="extra modules registering tasks (tests, plugins)"
+    )
     threads: int = Field(2, ge=0, le=64, description="embedded worker threads in the server")
     poll_seconds: float = Field(1.0, gt=0)
     lease_seconds: int = Field(300, ge=5, description="a job's worker is presumed dead after")
@@ -111,7 +117,10 @@ class Settings(BaseSettings):
     crypto: CryptoSettings = Field(default_factory=CryptoSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
     media: MediaSettings = Field(default_factory=MediaSettings)
-    jobs: JobsSettings = Field(default_factory=JobsSettings)
+    jobs: Literal["embedded", "celery"] = Field(
+        "embedded", description="OPENKYC_JOBS: worker threads in the server, or Celery workers"
+    )
+    workers: JobsSettings = Field(default_factory=JobsSettings)
     webhooks: WebhookSettings = Field(default_factory=WebhookSettings)
 
     @property

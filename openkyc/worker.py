@@ -1,19 +1,25 @@
-"""Job workers. Embedded mode: threads in the server process polling the jobs table.
+"""Job workers, the same runner in both modes.
+
+- Embedded (default): threads in the server process poll the jobs table (woken at once by each
+  committed enqueue).
+- Celery (``OPENKYC_JOBS=celery``): each committed enqueue sends ``openkyc.jobs.run(job_id)``;
+  Celery workers (``openkyc worker``) claim that job by id and run it with this runner.
 
 One job is one transaction: the task's writes and the ``completed`` mark commit together. A
-worker that dies mid-task commits nothing; its lease expires and another worker runs the job
-again (``attempts`` counts each run). Tasks are registered by stable names such as
-``"verification.run"`` and receive the job's payload of ids.
+worker that dies mid-task commits nothing; its lease expires, a sweeper sends the job again
+and another worker runs it (``attempts`` counts each run), so it finishes exactly once. Tasks
+are registered by stable names such as ``"verification.run"`` and receive a payload of ids.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
 import secrets
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from openkyc.invoices import service as invoice_service
 from openkyc.jobs import service as jobs
+from openkyc.jobs.models import Job
 from openkyc.kit.db import transaction
 from openkyc.kit.logging import bind_trace_id, clear_context, get_logger
 from openkyc.kit.runtime import Runtime
@@ -49,6 +56,12 @@ REGISTRY = TaskRegistry()
 REGISTRY.register("webhooks.deliver")(webhook_tasks.deliver)
 
 
+def load_task_modules(modules: Iterable[str]) -> None:
+    """Import extra modules that register tasks on REGISTRY (plugins, tests)."""
+    for module in modules:
+        importlib.import_module(module)
+
+
 @dataclass(frozen=True)
 class Periodic:
     """Work the scheduler thread runs every ``seconds`` in its own transaction."""
@@ -69,7 +82,68 @@ class _LeaseLost(Exception):
     pass
 
 
-class EmbeddedWorkers:
+class JobRunner:
+    """Claims a job (the next due one, or one by id), runs its task, records the outcome."""
+
+    def __init__(
+        self,
+        runtime: Runtime,
+        registry: TaskRegistry = REGISTRY,
+        *,
+        lease: dt.timedelta = dt.timedelta(minutes=5),
+        retry_delays: tuple[float, ...] = (5.0, 30.0, 120.0),
+    ) -> None:
+        self.runtime, self.registry = runtime, registry
+        self.sessions = runtime.sessions
+        self.lease, self.retry_delays = lease, retry_delays
+
+    def run_once(self, worker: str) -> bool:
+        """Claim and run the next due job; False when nothing was due."""
+        return self._claim_and_run(worker, None)
+
+    def run_job(self, job_id: str, worker: str) -> bool:
+        """Run this job if it is due (or its previous worker's lease ran out)."""
+        return self._claim_and_run(worker, job_id)
+
+    def _claim_and_run(self, worker: str, job_id: str | None) -> bool:
+        with transaction(self.sessions) as session:
+            job = jobs.claim(session, worker, self.lease, job_id=job_id)
+            if job is None:
+                return False
+            claimed, task_name, payload = job.id, job.task, json.loads(job.payload)
+        bind_trace_id(claimed)
+        try:
+            self._run(worker, claimed, task_name, payload)
+        except _LeaseLost:
+            log.warning("job lease lost; its result was discarded", job_id=claimed)
+        except Exception as exc:
+            log.exception("job failed", job_id=claimed, task=task_name)
+            with transaction(self.sessions) as session:
+                jobs.fail(
+                    session,
+                    claimed,
+                    worker,
+                    {"code": type(exc).__name__, "message": str(exc)[:500]},
+                    self.retry_delays,
+                )
+        finally:
+            clear_context()
+        return True
+
+    def _run(self, worker: str, job_id: str, task_name: str, payload: dict[str, Any]) -> None:
+        task = self.registry.get(task_name)
+        if task is None:
+            raise LookupError(f"no task registered as {task_name!r}")
+        with transaction(self.sessions) as session:
+            result = task(self.runtime, session, payload)
+            if not jobs.complete(session, job_id, worker, result):
+                raise _LeaseLost(job_id)
+        log.info("job completed", job_id=job_id, task=task_name)
+
+
+class EmbeddedWorkers(JobRunner):
+    """Worker threads (``threads`` may be 0: scheduler only) plus one scheduler thread."""
+
     def __init__(
         self,
         runtime: Runtime,
@@ -81,16 +155,15 @@ class EmbeddedWorkers:
         retry_delays: tuple[float, ...] = (5.0, 30.0, 120.0),
         periodic: tuple[Periodic, ...] = PERIODIC,
     ) -> None:
-        self.periodic = periodic
-        self.runtime, self.registry, self.threads = runtime, registry, threads
-        self.sessions = runtime.sessions
-        self.poll_seconds, self.lease, self.retry_delays = poll_seconds, lease, retry_delays
+        super().__init__(runtime, registry, lease=lease, retry_delays=retry_delays)
+        self.threads, self.poll_seconds, self.periodic = threads, poll_seconds, periodic
         self._stop, self._wake = threading.Event(), threading.Event()
         self._workers: list[threading.Thread] = []
         self._unsubscribe: Callable[[], None] | None = None
 
     def start(self) -> None:
-        self._unsubscribe = jobs.on_enqueued(lambda _job, _task: self._wake.set())
+        if self.threads:
+            self._unsubscribe = jobs.on_enqueued(lambda _job, _task, _at: self._wake.set())
         for index in range(self.threads):
             name = f"embedded-{index}-{secrets.token_hex(3)}"
             thread = threading.Thread(target=self._loop, args=(name,), name=name, daemon=True)
@@ -137,38 +210,6 @@ class EmbeddedWorkers:
         except Exception:  # logged and retried at the next tick
             log.exception("periodic task failed", task=periodic.name)
 
-    def run_once(self, name: str) -> bool:
-        """Claim and run one job; False when nothing was due."""
-        with transaction(self.sessions) as session:
-            job = jobs.claim(session, name, self.lease)
-            if job is None:
-                return False
-            job_id, task_name, payload = job.id, job.task, json.loads(job.payload)
-        bind_trace_id(job_id)
-        try:
-            self._run(name, job_id, task_name, payload)
-        except _LeaseLost:
-            log.warning("job lease lost; its result was discarded", job_id=job_id)
-        except Exception as exc:
-            log.exception("job failed", job_id=job_id, task=task_name)
-            with transaction(self.sessions) as session:
-                jobs.fail(
-                    session,
-                    job_id,
-                    name,
-                    {"code": type(exc).__name__, "message": str(exc)[:500]},
-                    self.retry_delays,
-                )
-        finally:
-            clear_context()
-        return True
 
-    def _run(self, name: str, job_id: str, task_name: str, payload: dict[str, Any]) -> None:
-        task = self.registry.get(task_name)
-        if task is None:
-            raise LookupError(f"no task registered as {task_name!r}")
-        with transaction(self.sessions) as session:
-            result = task(self.runtime, session, payload)
-            if not jobs.complete(session, job_id, name, result):
-                raise _LeaseLost(job_id)
-        log.info("job completed", job_id=job_id, task=task_name)
+def stale_jobs(session: Session, grace: dt.timedelta) -> list[Job]:
+    return jobs.stale(session, grace)

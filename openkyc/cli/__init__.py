@@ -14,10 +14,11 @@ import click
 
 from openkyc.cli import admin, faces, tenants
 from openkyc.cli.common import load_settings, platform_options
+from openkyc.jobs import service as jobs
 from openkyc.kit import crypto, signing
-from openkyc.platform import build_platform
+from openkyc.platform import Platform, build_platform
 from openkyc.settings import ConfigurationError
-from openkyc.worker import EmbeddedWorkers
+from openkyc.worker import PERIODIC, EmbeddedWorkers, Periodic, load_task_modules
 
 
 @click.group()
@@ -47,12 +48,7 @@ def serve(host: str, port: int, data_dir: Path | None, database_url: str | None)
         f"openkyc {settings.env}: database {platform.engine.url.render_as_string()}, "
         f"media {type(platform.store).__name__}"
     )
-    workers = EmbeddedWorkers(
-        platform.runtime(),
-        threads=settings.jobs.threads,
-        poll_seconds=settings.jobs.poll_seconds,
-        lease=dt.timedelta(seconds=settings.jobs.lease_seconds),
-    )
+    workers = _server_workers(platform)
     workers.start()
     click.echo(f"openkyc is running: open http://{host}:{port}/docs")
     click.echo("create a tenant and key:  openkyc tenant create 'My company' --json")
@@ -61,6 +57,47 @@ def serve(host: str, port: int, data_dir: Path | None, database_url: str | None)
     finally:
         workers.stop()
         platform.close()
+
+
+def _server_workers(platform: Platform) -> EmbeddedWorkers:
+    """Embedded: worker threads and the scheduler. Celery: the scheduler and the dispatcher
+    (committed jobs go to the broker; stale ones are sent again)."""
+    settings = platform.settings.workers
+    load_task_modules(settings.task_modules)
+    lease = dt.timedelta(seconds=settings.lease_seconds)
+    if platform.settings.jobs == "embedded":
+        return EmbeddedWorkers(
+            platform.runtime(),
+            threads=settings.threads,
+            poll_seconds=settings.poll_seconds,
+            lease=lease,
+        )
+    from openkyc.celery_app import CeleryDispatcher, make_celery
+
+    dispatcher = CeleryDispatcher(make_celery(platform.settings))
+    jobs.on_enqueued(dispatcher.send)
+    sweep = Periodic(
+        "jobs.sweep",
+        settings.sweep_seconds,
+        lambda _runtime, _session: dispatcher.sweep(platform, lease / 10),
+    )
+    return EmbeddedWorkers(platform.runtime(), threads=0, lease=lease, periodic=(*PERIODIC, sweep))
+
+
+@main.command()
+@click.option("--concurrency", type=int, default=2, show_default=True)
+def worker(concurrency: int) -> None:
+    """Run a Celery worker for OPENKYC_JOBS=celery (same OPENKYC_* settings as the server)."""
+    from openkyc.celery_app import app
+
+    app.worker_main(
+        [
+            "worker",
+            f"--concurrency={concurrency}",
+            "--loglevel=INFO",
+            f"--queues={app.conf.task_default_queue}",
+        ]
+    )
 
 
 @main.command()

@@ -23,13 +23,18 @@ class JobRepository:
         self.session.add(job)
         self.session.flush()
 
-    def claim_next(self, worker: str, now: dt.datetime, lease: dt.timedelta) -> Job | None:
-        """Atomically take the oldest runnable job: queued and due, or running with an expired
-        lease (its worker died). SKIP LOCKED on PostgreSQL; SQLite serialises writers."""
+    def claim_next(
+        self, worker: str, now: dt.datetime, lease: dt.timedelta, job_id: str | None = None
+    ) -> Job | None:
+        """Atomically take the oldest runnable job (or this one): queued and due, or running
+        with an expired lease (its worker died). SKIP LOCKED on PostgreSQL; SQLite serialises
+        writers."""
         runnable = sa.or_(
             sa.and_(Job.status == "queued", Job.run_after <= now),
             sa.and_(Job.status == "running", Job.locked_until < now),
         )
+        if job_id is not None:
+            runnable = sa.and_(Job.id == job_id, runnable)
         candidate = (
             sa.select(Job.id)
             .where(runnable)
@@ -67,3 +72,19 @@ class JobRepository:
             .execution_options(populate_existing=True)
         )
         return self.session.execute(statement).scalar_one_or_none()
+
+    def stale(self, now: dt.datetime, grace: dt.timedelta) -> list[Job]:
+        """Jobs no worker has taken: queued and due for longer than ``grace``, or running
+        with an expired lease. Across tenants: for the dispatcher's sweep only."""
+        statement = (
+            sa.select(Job)
+            .where(
+                sa.or_(
+                    sa.and_(Job.status == "queued", Job.run_after <= now - grace),
+                    sa.and_(Job.status == "running", Job.locked_until < now),
+                )
+            )
+            .order_by(Job.run_after)
+            .limit(500)
+        )
+        return list(self.session.execute(statement).scalars())

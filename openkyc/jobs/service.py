@@ -22,11 +22,13 @@ from openkyc.kit.db import after_commit
 from openkyc.kit.ids import new_id
 
 MAX_PAYLOAD_VALUE = 200  # payloads carry ids, never images or personal data
-_listeners: list[Callable[[str, str], None]] = []
+Listener = Callable[[str, str, dt.datetime], None]
+_listeners: list[Listener] = []
 
 
-def on_enqueued(listener: Callable[[str, str], None]) -> Callable[[], None]:
-    """Call ``listener(job_id, task)`` after each enqueue commits; returns an unsubscribe."""
+def on_enqueued(listener: Listener) -> Callable[[], None]:
+    """Call ``listener(job_id, task, run_after)`` after each enqueue commits; returns an
+    unsubscribe function."""
     _listeners.append(listener)
     return lambda: _listeners.remove(listener)
 
@@ -56,13 +58,13 @@ def enqueue(
         created_at=now,
     )
     JobRepository(session).add(job)
-    after_commit(session, lambda: _notify(job.id, task))
+    after_commit(session, lambda: _notify(job.id, task, job.run_after))
     return job
 
 
-def _notify(job_id: str, task: str) -> None:
+def _notify(job_id: str, task: str, run_after: dt.datetime) -> None:
     for listener in list(_listeners):
-        listener(job_id, task)
+        listener(job_id, task, run_after)
 
 
 def get(session: Session, tenant_id: str, job_id: str) -> Job:
@@ -72,8 +74,14 @@ def get(session: Session, tenant_id: str, job_id: str) -> Job:
     return job
 
 
-def claim(session: Session, worker: str, lease: dt.timedelta) -> Job | None:
-    return JobRepository(session).claim_next(worker, utcnow(), lease)
+def claim(
+    session: Session, worker: str, lease: dt.timedelta, *, job_id: str | None = None
+) -> Job | None:
+    return JobRepository(session).claim_next(worker, utcnow(), lease, job_id)
+
+
+def stale(session: Session, grace: dt.timedelta) -> list[Job]:
+    return JobRepository(session).stale(utcnow(), grace)
 
 
 def complete(session: Session, job_id: str, worker: str, result: dict[str, Any]) -> bool:

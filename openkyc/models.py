@@ -9,6 +9,9 @@ from openkyc.media.models import MediaObject
 from openkyc.operators.models import OperatorToken
 from openkyc.tenants.models import PlanRecord, Tenant
 from openkyc.usage.models import UsageCounter, UsageEvent, UsageThreshold
+from openkyc.verifications.models import IdempotencyKey, Verification
+from openkyc.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
+from openkyc.workflow.models import WorkflowVersion
 
 metadata = Base.metadata
 
@@ -16,6 +19,7 @@ __all__ = [
     "ApiKey",
     "AuditEntry",
     "AuditHead",
+    "IdempotencyKey",
     "Invoice",
     "Job",
     "MediaObject",
@@ -25,5 +29,11 @@ __all__ = [
     "UsageCounter",
     "UsageEvent",
     "UsageThreshold",
+    "Verification",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
+    "WorkflowVersion",
     "metadata",
 ]

@@ -31,19 +31,27 @@ from openkyc.jobs.models import Job
 from openkyc.kit.db import transaction
 from openkyc.kit.logging import bind_trace_id, clear_context, get_logger
 from openkyc.kit.runtime import Runtime
+from openkyc.verifications import tasks as verification_tasks
 from openkyc.webhooks import tasks as webhook_tasks
 
 Task = Callable[[Runtime, Session, dict[str, Any]], dict[str, Any]]
+FailureHook = Callable[[Runtime, Session, dict[str, Any], dict[str, Any]], None]
 log = get_logger("openkyc.worker")
 
 
 class TaskRegistry:
     def __init__(self) -> None:
         self._tasks: dict[str, Task] = {}
+        self._on_failed: dict[str, FailureHook] = {}
 
-    def register(self, name: str) -> Callable[[Task], Task]:
+    def register(self, name: str, on_failed: FailureHook | None = None) -> Callable[[Task], Task]:
+        """Register a task; ``on_failed`` runs in the transaction that marks the job failed for
+        good (after its last attempt), e.g. to tell the tenant."""
+
         def decorate(task: Task) -> Task:
             self._tasks[name] = task
+            if on_failed is not None:
+                self._on_failed[name] = on_failed
             return task
 
         return decorate
@@ -51,9 +59,13 @@ class TaskRegistry:
     def get(self, name: str) -> Task | None:
         return self._tasks.get(name)
 
+    def on_failed(self, name: str) -> FailureHook | None:
+        return self._on_failed.get(name)
+
 
 REGISTRY = TaskRegistry()
 REGISTRY.register("webhooks.deliver")(webhook_tasks.deliver)
+REGISTRY.register("verification.run", on_failed=verification_tasks.failed)(verification_tasks.run)
 
 
 def load_task_modules(modules: Iterable[str]) -> None:
@@ -118,14 +130,12 @@ class JobRunner:
             log.warning("job lease lost; its result was discarded", job_id=claimed)
         except Exception as exc:
             log.exception("job failed", job_id=claimed, task=task_name)
+            error = {"code": type(exc).__name__, "message": str(exc)[:500]}
             with transaction(self.sessions) as session:
-                jobs.fail(
-                    session,
-                    claimed,
-                    worker,
-                    {"code": type(exc).__name__, "message": str(exc)[:500]},
-                    self.retry_delays,
-                )
+                status = jobs.fail(session, claimed, worker, error, self.retry_delays)
+                hook = self.registry.on_failed(task_name)
+                if status == "failed" and hook is not None:
+                    hook(self.runtime, session, payload, error)
         finally:
             clear_context()
         return True

@@ -16,7 +16,6 @@ from openkyc.api.middleware import EdgeMiddleware, HttpMetrics
 from openkyc.audit.router import router as audit_router
 from openkyc.faces.router import router as face_router
 from openkyc.invoices.router import router as invoices_router
-from openkyc.jobs.router import router as jobs_router
 from openkyc.keys.router import router as keys_router
 from openkyc.kit.logging import configure_logging
 from openkyc.media.router import router as media_router
@@ -25,7 +24,9 @@ from openkyc.platform import Platform, build_platform
 from openkyc.settings import Settings
 from openkyc.tenants.router import router as tenant_router
 from openkyc.usage.router import router as usage_router
+from openkyc.verifications.router import router as verifications_router
 from openkyc.webhooks.router import router as webhooks_router
+from openkyc.workflow.router import router as workflows_router
 
 DESCRIPTION = """Self-hosted identity verification and anti-fraud.
 
@@ -67,7 +68,8 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         tenant_router,
         keys_router,
         media_router,
-        jobs_router,
+        verifications_router,
+        workflows_router,
         face_router,
         usage_router,
         invoices_router,

@@ -13,14 +13,21 @@ from openkyc.kit.image_intake import ImageLimits, clean_image
 from openkyc.kit.runtime import Runtime
 from openkyc.tenants.models import Tenant
 from openkyc.usage import service as usage
-from openkyc.vision.face import FaceAnalysis, FaceError, MatchResult, MultiFacePolicy, match
+from openkyc.vision.face import (
+    FaceAnalysis,
+    FaceError,
+    ImageInput,
+    MatchResult,
+    MultiFacePolicy,
+    match,
+)
 
 MODULE = "face_match"
 
 
 def compare(
-    image_a: bytes,
-    image_b: bytes,
+    image_a: ImageInput,
+    image_b: ImageInput,
     *,
     threshold: float | None = None,
     policy: MultiFacePolicy = "largest",

@@ -101,11 +101,12 @@ def fail(
     worker: str,
     error: dict[str, Any],
     retry_delays: tuple[float, ...],
-) -> bool:
-    """Requeue with the next delay while attempts remain, else mark failed for good."""
+) -> str | None:
+    """Requeue with the next delay while attempts remain, else mark failed for good.
+    Returns the new status, or None when this worker no longer holds the job."""
     job = JobRepository(session).lock_owned(job_id, worker)
     if job is None:
-        return False
+        return None
     job.error, job.locked_by, job.locked_until = json.dumps(error), None, None
     if job.attempts < job.max_attempts:
         delay = retry_delays[min(job.attempts - 1, len(retry_delays) - 1)] if retry_delays else 0
@@ -113,4 +114,8 @@ def fail(
     else:
         job.status, job.finished_at = "failed", utcnow()
     session.flush()
-    return True
+    return job.status
+
+
+def result(job: Job) -> dict[str, Any] | None:
+    return json.loads(job.result) if job.result else None

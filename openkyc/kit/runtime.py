@@ -32,3 +32,4 @@ class Runtime:
     key_overlap_hours: float
     max_request_bytes: int
     webhooks: WebhookPolicy
+    dns_servers: list[str] | None = None  # KYA MX lookups; None: the system resolver

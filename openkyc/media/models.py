@@ -15,7 +15,7 @@ class MediaObject(Base):
 
     id: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
     tenant_id: Mapped[str] = mapped_column(sa.ForeignKey("tenants.id"), index=True)
-    purpose: Mapped[str] = mapped_column(sa.String(40))
+    purpose: Mapped[str] = mapped_column(sa.String(40))  # document_front, selfie, liveness_video
     content_type: Mapped[str] = mapped_column(sa.String(40))
     width: Mapped[int] = mapped_column(sa.Integer)
     height: Mapped[int] = mapped_column(sa.Integer)

@@ -12,6 +12,7 @@ from openkyc.audit import service as audit
 from openkyc.kit import crypto
 from openkyc.kit.clock import utcnow
 from openkyc.kit.db import after_commit, after_rollback
+from openkyc.kit.errors import PayloadTooLarge, UnsupportedMediaType
 from openkyc.kit.ids import new_id
 from openkyc.kit.image_intake import ImageLimits, clean_image
 from openkyc.kit.storage import ObjectMissing, ObjectStore, StoreUnavailable
@@ -44,11 +45,31 @@ def store_image(
 ) -> MediaObject:
     """Check, clean, encrypt and store one image; nothing is kept if any step fails."""
     clean = clean_image(data, ctx.limits, field=field)
+    return _store(
+        session,
+        ctx,
+        tenant,
+        clean.data,
+        purpose,
+        actor,
+        clean.content_type,
+        (clean.width, clean.height),
+    )
+
+
+def _store(
+    session: Session,
+    ctx: MediaContext,
+    tenant: Tenant,
+    data: bytes,
+    purpose: str,
+    actor: str,
+    content_type: str,
+    size: tuple[int, int],
+) -> MediaObject:
     media_id = new_id("med")
     storage_key = f"t/{tenant.id}/{media_id[-2:]}/{secrets.token_hex(16)}"
-    sealed = crypto.seal(
-        tenants.data_key(ctx.keyring, tenant), clean.data, _context(media_id, tenant.id)
-    )
+    sealed = crypto.seal(tenants.data_key(ctx.keyring, tenant), data, _context(media_id, tenant.id))
     try:
         ctx.store.put(storage_key, sealed)
     except StoreUnavailable as exc:
@@ -58,11 +79,11 @@ def store_image(
         id=media_id,
         tenant_id=tenant.id,
         purpose=purpose,
-        content_type=clean.content_type,
-        width=clean.width,
-        height=clean.height,
-        byte_size=len(clean.data),
-        sha256=crypto.sha256_hex(clean.data),
+        content_type=content_type,
+        width=size[0],
+        height=size[1],
+        byte_size=len(data),
+        sha256=crypto.sha256_hex(data),
         storage_key=storage_key,
         created_at=utcnow(),
     )
@@ -73,9 +94,46 @@ def store_image(
         actor=actor,
         tenant_id=tenant.id,
         object=f"media:{media_id}",
-        details={"purpose": purpose, "bytes": len(clean.data)},
+        details={"purpose": purpose, "bytes": len(data)},
     )
     return media
+
+
+VIDEO_SIGNATURES = {b"\x1a\x45\xdf\xa3": "video/webm"}  # EBML (WebM, Matroska)
+MAX_VIDEO_BYTES = 15 * 1024 * 1024
+
+
+def sniff_video(data: bytes) -> str | None:
+    if data[4:8] == b"ftyp":
+        return "video/mp4"
+    return next((kind for magic, kind in VIDEO_SIGNATURES.items() if data.startswith(magic)), None)
+
+
+def store_video(
+    session: Session,
+    ctx: MediaContext,
+    tenant: Tenant,
+    data: bytes,
+    purpose: str,
+    actor: str,
+    field: str = "video",
+) -> MediaObject:
+    """Store a liveness video encrypted as it is: decoding it (and refusing what cannot be
+    decoded) is the liveness engine's work; here only its size and container kind are checked."""
+    if len(data) > MAX_VIDEO_BYTES:
+        raise PayloadTooLarge(
+            f"{field} is {len(data)} bytes; the limit is {MAX_VIDEO_BYTES}",
+            code="MEDIA_TOO_LARGE",
+            details={"field": field},
+        )
+    content_type = sniff_video(data)
+    if content_type is None:
+        raise UnsupportedMediaType(
+            f"{field} is not a WebM or MP4 video",
+            code="MEDIA_UNSUPPORTED_TYPE",
+            details={"field": field},
+        )
+    return _store(session, ctx, tenant, data, purpose, actor, content_type, (0, 0))
 
 
 def get(session: Session, tenant: Tenant, media_id: str) -> MediaObject:

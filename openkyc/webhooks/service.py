@@ -127,9 +127,17 @@ def delete_endpoint(session: Session, tenant: Tenant, endpoint_id: str, actor: s
     )
 
 
-def emit(session: Session, tenant_id: str, event_type: str, data: dict[str, Any]) -> WebhookEvent:
-    """Record an event and queue one delivery per subscribed endpoint, in the caller's
-    transaction: if the work rolls back, nothing is sent."""
+def emit(
+    session: Session,
+    tenant_id: str,
+    event_type: str,
+    data: dict[str, Any],
+    *,
+    also_to: str | None = None,
+) -> WebhookEvent:
+    """Record an event and queue one delivery per subscribed endpoint (and to ``also_to``, an
+    endpoint id named by the request, subscribed or not), in the caller's transaction: if the
+    work rolls back, nothing is sent."""
     repository = WebhookRepository(session)
     event = WebhookEvent(
         id=new_id("msg"),
@@ -141,9 +149,18 @@ def emit(session: Session, tenant_id: str, event_type: str, data: dict[str, Any]
     repository.add(event)
     for endpoint in repository.list_endpoints(tenant_id):
         subscribed = json.loads(endpoint.event_types)
-        if endpoint.enabled and (not subscribed or event_type in subscribed):
+        wanted = not subscribed or event_type in subscribed or endpoint.id == also_to
+        if endpoint.enabled and wanted:
             _queue_delivery(session, event, endpoint.id)
     return event
+
+
+def endpoint_for_url(session: Session, tenant: Tenant, url: str) -> WebhookEndpoint | None:
+    """The tenant's enabled endpoint registered with exactly this URL."""
+    for endpoint in WebhookRepository(session).list_endpoints(tenant.id):
+        if endpoint.enabled and endpoint.url == url:
+            return endpoint
+    return None
 
 
 def _queue_delivery(session: Session, event: WebhookEvent, endpoint_id: str) -> WebhookDelivery:

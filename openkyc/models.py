@@ -5,6 +5,7 @@ from openkyc.invoices.models import Invoice
 from openkyc.jobs.models import Job
 from openkyc.keys.models import ApiKey
 from openkyc.kit.db import Base
+from openkyc.liveness.models import LivenessChallenge, LivenessFingerprint
 from openkyc.media.models import MediaObject
 from openkyc.operators.models import OperatorToken
 from openkyc.tenants.models import PlanRecord, Tenant
@@ -22,6 +23,8 @@ __all__ = [
     "IdempotencyKey",
     "Invoice",
     "Job",
+    "LivenessChallenge",
+    "LivenessFingerprint",
     "MediaObject",
     "OperatorToken",
     "PlanRecord",

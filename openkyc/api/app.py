@@ -18,6 +18,7 @@ from openkyc.faces.router import router as face_router
 from openkyc.invoices.router import router as invoices_router
 from openkyc.keys.router import router as keys_router
 from openkyc.kit.logging import configure_logging
+from openkyc.liveness.router import router as liveness_router
 from openkyc.media.router import router as media_router
 from openkyc.operators.router import router as operator_router
 from openkyc.platform import Platform, build_platform
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         verifications_router,
         workflows_router,
         face_router,
+        liveness_router,
         usage_router,
         invoices_router,
         webhooks_router,

@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from openkyc.cli import admin, faces, tenants
+from openkyc.cli import admin, faces, liveness, tenants
 from openkyc.cli.common import load_settings, platform_options
 from openkyc.jobs import service as jobs
 from openkyc.kit import crypto, signing
@@ -123,6 +123,7 @@ def sign(key_id: str, secret: str, body_file: Any, method: str, path: str) -> No
 
 main.add_command(tenants.tenant)
 main.add_command(faces.face)
+main.add_command(liveness.liveness)
 main.add_command(admin.audit_group)
 main.add_command(admin.operator)
 main.add_command(admin.invoices_group, name="invoices")

@@ -158,6 +158,8 @@ def rule_context(
             "threshold": face_threshold(face, config),
             "match": bool(face.get("evaluated"))
             and float(face.get("similarity", 0.0)) >= face_threshold(face, config),
+            "liveness_checked": "liveness_matches_document" in face,
+            "liveness_match": bool(face.get("liveness_matches_document", False)),
         },
         "liveness": {
             "evaluated": bool(liveness.get("evaluated")),

@@ -14,7 +14,12 @@ from openkyc.kit.errors import OpenKYCError
 from openkyc.kit.logging import get_logger
 from openkyc.kya import service as kya
 from openkyc.kya.schemas import Applicant
-from openkyc.vision.face import FaceError, crop_document_portrait
+from openkyc.vision.face import (
+    FaceError,
+    compare_embeddings,
+    crop_document_portrait,
+    similarity_from_distance,
+)
 from openkyc.workflow.schemas import PipelineConfig
 
 log = get_logger("openkyc.pipeline")
@@ -36,6 +41,9 @@ class Run:
     evidence: Evidence
     config: PipelineConfig
     dns_servers: list[str] | None = None
+    # The liveness service bound to this tenant: (challenge_id, video) -> findings, embedding.
+    liveness: Callable[[str, bytes], tuple[dict[str, Any], Any]] | None = None
+    liveness_embedding: Any = None
     findings: dict[str, Any] = field(default_factory=dict)
     timings_ms: dict[str, float] = field(default_factory=dict)
 
@@ -47,18 +55,25 @@ def _document_unavailable(run: Run) -> None:
 
 
 def _liveness(run: Run) -> None:
-    if run.evidence.liveness_video is None:
+    video, challenge_id = run.evidence.liveness_video, run.evidence.challenge_id
+    if video is None or challenge_id is None or run.liveness is None:
         run.findings["liveness"] = {
             "evaluated": False,
             "mode": "none",
             "error": "no liveness video was submitted",
         }
         return
-    run.findings["liveness"] = {
-        "evaluated": False,
-        "mode": "none",
-        "error": NOT_AVAILABLE.format(step="active liveness"),
-    }
+    try:
+        findings, embedding = run.liveness(challenge_id, video)
+    except OpenKYCError as exc:
+        run.findings["liveness"] = {
+            "evaluated": False,
+            "mode": "none",
+            "error": f"{exc.message} ({exc.code})",
+        }
+        return
+    run.findings["liveness"] = findings
+    run.liveness_embedding = embedding
 
 
 def _face_match(run: Run) -> None:
@@ -91,6 +106,19 @@ def _face_match(run: Run) -> None:
         else None,
         "portrait_face_width_px": portrait.face.quality.face_width_px,
     }
+    _liveness_vs_document(run, portrait.face.embedding)
+
+
+def _liveness_vs_document(run: Run, portrait_embedding: Any) -> None:
+    """The person in the liveness video must be the document's holder (and the selfie's)."""
+    if run.liveness_embedding is None or portrait_embedding is None:
+        return
+    distance = compare_embeddings(run.liveness_embedding, portrait_embedding)
+    similarity = similarity_from_distance(distance)
+    run.findings["face"]["liveness_similarity"] = round(similarity, 4)
+    run.findings["face"]["liveness_matches_document"] = (
+        similarity >= run.findings["face"]["engine_threshold"]
+    )
 
 
 def _kya(run: Run) -> None:

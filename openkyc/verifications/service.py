@@ -17,6 +17,7 @@ from openkyc.kit.clock import utcnow
 from openkyc.kit.ids import new_id
 from openkyc.kit.runtime import Runtime
 from openkyc.kya.schemas import Applicant
+from openkyc.liveness import service as liveness
 from openkyc.media import service as media
 from openkyc.tenants import service as tenants
 from openkyc.tenants.models import Tenant
@@ -119,6 +120,8 @@ def submit(
             return _replay(repository, tenant, idempotency_key, body_sha256), False
     versioned = _resolve_config(session, tenant, request)
     _check_evidence(request, versioned.config)
+    if request.liveness is not None:
+        liveness.check_answerable(session, tenant, request.liveness.challenge_id, None)
     usage.ensure_available(session, tenant, MODULE)
     callback = _callback(session, tenant, request.callback_url)
     evidence = _store_evidence(session, runtime, caller, request)
@@ -260,7 +263,16 @@ def run(
     config = PipelineConfig.model_validate_json(verification.config)
     actor = f"job:{verification.job_id}"
     evidence = _evidence(session, runtime, tenant, verification, actor)
-    evaluated = pipeline.evaluate(pipeline.Run(evidence, config, dns_servers))
+    evaluated = pipeline.evaluate(
+        pipeline.Run(
+            evidence,
+            config,
+            dns_servers,
+            liveness=lambda challenge_id, video: liveness.pipeline_findings(
+                session, runtime, tenant, challenge_id, video
+            ),
+        )
+    )
     outcome, checks = judge.judge(evaluated.findings, config, utcnow().date())
     result = _result(verification, evaluated, outcome, checks)
     verification.result_ciphertext = _seal(runtime, tenant, verification.id, result)

@@ -23,6 +23,7 @@ DEFAULT_RULES = [
     "liveness.evaluated && !liveness.is_live => reject",
     "face.evaluated && face.similarity < 0.5 => reject",
     'liveness.mode == "passive_only" => review',
+    "face.liveness_checked && !face.liveness_match => reject",
     "document.evaluated && document.mrz_present && !document.mrz_valid => review",
 ]
 
@@ -33,6 +34,29 @@ class Thresholds(BaseModel):
         None, ge=0, le=1, description="null: the engine's threshold for FMR 0.1%"
     )
     liveness_confidence: float = Field(0.5, ge=0, le=1)
+
+
+ChallengeStep = Literal["blink", "turn_left", "turn_right", "look_up", "smile"]
+DEFAULT_CHALLENGE_STEPS: list[ChallengeStep] = ["blink", "turn_left", "turn_right", "look_up"]
+
+
+class LivenessChallengeSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    steps: list[ChallengeStep] = Field(
+        default_factory=lambda: list(DEFAULT_CHALLENGE_STEPS),
+        description="the pool challenges draw from",
+    )
+    min_steps: int = Field(2, ge=1, le=5)
+    max_steps: int = Field(4, ge=1, le=5)
+    ttl_seconds: int = Field(120, ge=10, le=3600, description="a challenge expires after")
+
+    @model_validator(mode="after")
+    def _sizes(self) -> LivenessChallengeSettings:
+        if self.min_steps > self.max_steps:
+            raise ValueError("liveness.min_steps must not exceed liveness.max_steps")
+        if not self.steps:
+            raise ValueError("liveness.steps must not be empty")
+        return self
 
 
 class Bands(BaseModel):
@@ -55,6 +79,7 @@ class PipelineConfig(BaseModel):
     weights: dict[Factor, float] = Field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     bands: Bands = Field(default_factory=Bands)
     thresholds: Thresholds = Field(default_factory=Thresholds)
+    liveness: LivenessChallengeSettings = Field(default_factory=LivenessChallengeSettings)
     mandatory_fields: list[str] = Field(
         default_factory=lambda: ["surname", "given_names", "birth_date", "document_number"]
     )

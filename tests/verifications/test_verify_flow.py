@@ -205,3 +205,38 @@ def test_job_that_keeps_failing_ends_failed_with_kyc_failed(
             .all()
         )
     assert any(json.loads(p)["job_id"] == job_id for p in failed)
+
+
+def test_liveness_evidence_is_judged(
+    api: OpenKYC, platform: Platform, evidence: dict[str, Any]
+) -> None:
+    from tests.vision.liveness.liveness_media_helpers import encode, held_photo
+
+    challenge = api.post("/v1/liveness/challenge", {}).json()
+    video = _b64(encode(held_photo(40, moved=False), fps=20.0))
+    body = {
+        **evidence,
+        "liveness": {"challenge_id": challenge["challenge_id"], "video_base64": video},
+    }
+    job_id = _submit(api, body).json()["job_id"]
+    reused = _submit(api, body)
+    _run_jobs(platform)
+    result = api.get(f"/v1/jobs/{job_id}").json()["verification"]
+    liveness = next(f for f in result["factors"] if f["name"] == "liveness")
+    assert liveness["status"] == "fail"
+    assert result["decision"] == "rejected"
+    assert any("liveness.evaluated && !liveness.is_live" in r for r in result["reasons"])
+    assert result["liveness"]["steps"]
+    assert reused.status_code == 202  # both queued; the second finds the challenge used
+    _run_jobs(platform)
+    second = api.get(f"/v1/jobs/{reused.json()['job_id']}").json()["verification"]
+    assert "LIVENESS_CHALLENGE_USED" in second["liveness"]["error"]
+
+
+def test_used_challenge_is_refused_at_submission(
+    api: OpenKYC, platform: Platform, evidence: dict[str, Any]
+) -> None:
+    response = _submit(
+        api, {**evidence, "liveness": {"challenge_id": "chl_missing", "video_base64": "AAAA"}}
+    )
+    assert response.json()["error"]["code"] == "LIVENESS_CHALLENGE_NOT_FOUND"

@@ -15,7 +15,13 @@ WEIGHTS = {"liveness": 30.0, "face": 40.0, "document": 25.0, "kya": 5.0}
 def _context(**overrides: Any) -> dict[str, Any]:
     context: dict[str, Any] = {
         "document": {"evaluated": True, "expired": False, "mrz_present": True, "mrz_valid": True},
-        "face": {"evaluated": True, "similarity": 0.9, "match": True},
+        "face": {
+            "evaluated": True,
+            "similarity": 0.9,
+            "match": True,
+            "liveness_checked": True,
+            "liveness_match": True,
+        },
         "liveness": {"evaluated": True, "is_live": True, "mode": "active"},
         "kya": {"evaluated": False},
         "applicant": {},
@@ -118,3 +124,9 @@ def test_score_can_be_used_in_rules() -> None:
 def test_config_validation(bad: dict[str, Any]) -> None:
     with pytest.raises(ValidationError):
         PipelineConfig.model_validate(bad)
+
+
+def test_liveness_of_another_person_is_rejected() -> None:
+    other = _context(face={"liveness_checked": True, "liveness_match": False})
+    outcome = decide(_factors(), WEIGHTS, Bands(), rules.parse_all(DEFAULT_RULES), other)
+    assert outcome.decision == "rejected"

@@ -1,0 +1,1 @@
+"""Liveness: server-issued challenges (state), video verification, passive analysis, replays."""

@@ -14,6 +14,7 @@ import click
 
 from openkyc.cli import admin, faces, liveness, tenants
 from openkyc.cli.common import load_settings, platform_options
+from openkyc.cli.verify import verify as verify_command
 from openkyc.jobs import service as jobs
 from openkyc.kit import crypto, signing
 from openkyc.platform import Platform, build_platform
@@ -124,6 +125,7 @@ def sign(key_id: str, secret: str, body_file: Any, method: str, path: str) -> No
 main.add_command(tenants.tenant)
 main.add_command(faces.face)
 main.add_command(liveness.liveness)
+main.add_command(verify_command)
 main.add_command(admin.audit_group)
 main.add_command(admin.operator)
 main.add_command(admin.invoices_group, name="invoices")

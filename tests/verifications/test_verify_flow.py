@@ -240,3 +240,24 @@ def test_used_challenge_is_refused_at_submission(
         api, {**evidence, "liveness": {"challenge_id": "chl_missing", "video_base64": "AAAA"}}
     )
     assert response.json()["error"]["code"] == "LIVENESS_CHALLENGE_NOT_FOUND"
+
+
+def test_cli_verify_runs_the_pipeline_locally(tmp_path: Any) -> None:
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from openkyc.cli import main
+
+    folder = Path(str(tmp_path))
+    (folder / "card.jpg").write_bytes(card_with_portrait())
+    (folder / "selfie.jpg").write_bytes(selfie())
+    result = CliRunner().invoke(main, ["verify", "--document", str(folder / "card.jpg"),
+                                       "--selfie", str(folder / "selfie.jpg"), "--json"])
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.output)
+    assert body["decision"] in ("accepted", "review", "rejected")
+    assert {f["name"] for f in body["factors"]} == {"liveness", "face", "document", "kya"}
+    missing_steps = CliRunner().invoke(main, ["verify", "--document", str(folder / "card.jpg"),
+                                              "--video", str(folder / "card.jpg")])
+    assert missing_steps.exit_code == 2

@@ -14,6 +14,8 @@ from openkyc.audit.schemas import AuditEntryOut
 from openkyc.cli.common import CLI_ACTOR, emit, opened, platform_options, unit
 from openkyc.invoices import service as invoice_service
 from openkyc.invoices.schemas import InvoiceOut
+from openkyc.keys import service as keys
+from openkyc.keys.schemas import ApiKeyOut
 from openkyc.kit.clock import utcnow
 from openkyc.operators import service as operators
 from openkyc.tenants import service as tenants
@@ -129,6 +131,19 @@ def operator_plan(
     with opened(data_dir, database_url) as platform, unit(platform) as session:
         tenants.set_plan(session, tenant_id, plan, parsed, CLI_ACTOR)
     click.echo(f"{tenant_id} is on {plan}")
+
+
+@operator.command("keys")
+@click.argument("tenant_id")
+@platform_options
+def operator_keys(tenant_id: str, data_dir: Path | None, database_url: str | None) -> None:
+    """A tenant's API keys (never their secrets), as JSON lines."""
+    with opened(data_dir, database_url) as platform, unit(platform) as session:
+        rows = [
+            ApiKeyOut.model_validate(k).model_dump_json()
+            for k in keys.list_keys(session, tenants.get(session, tenant_id).id)
+        ]
+    click.echo("\n".join(rows) if rows else "no keys")
 
 
 @operator.command("usage")

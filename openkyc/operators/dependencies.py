@@ -27,7 +27,7 @@ def current_operator(
     try:
         if credentials is None or not credentials.credentials:
             raise OperatorTokenMissing("operator routes need Authorization: Bearer <token>")
-        return service.authenticate(session, credentials.credentials)
+        operator = service.authenticate(session, credentials.credentials)
     except Unauthorized as failure:
         client = request.client.host if request.client else None
         audit.record_detached(
@@ -37,6 +37,14 @@ def current_operator(
             details={"code": failure.code, "path": request.url.path[:200]},
         )
         raise
+    # Every operator request is audited, reads included; changes also get their own entry.
+    audit.record(
+        session,
+        action="operator.request",
+        actor=operator.actor,
+        details={"method": request.method, "path": request.url.path[:200]},
+    )
+    return operator
 
 
 Operator = Annotated[service.Operator, Depends(current_operator)]

@@ -164,3 +164,18 @@ def test_request_body_limit(client: object, tenant: TenantKey, platform: Platfor
     )
     assert response.status_code == 413
     assert response.json()["error"]["code"] == "REQUEST_TOO_LARGE"
+
+
+def test_malformed_multipart_is_a_400(client: object, tenant: TenantKey) -> None:
+    from fastapi.testclient import TestClient
+
+    assert isinstance(client, TestClient)
+    body = b'--xyz\r\nContent-Disposition: form-data; name="file"\r\n\r\nunterminated'
+    headers = signed_headers(tenant.key_id, tenant.secret, "POST", "/v1/media", body)
+    response = client.post(
+        "/v1/media",
+        content=body,
+        headers={**headers, "Content-Type": "multipart/form-data"},
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "BAD_REQUEST"

@@ -78,6 +78,9 @@ def test_operator_controls_tenants(
         "tenant.plan_changed",
         "api_key.revoked",
     } <= actions
+    reads = client.get("/v1/operator/audit?action=operator.request&limit=50", headers=auth)
+    paths = {e["details"]["path"] for e in reads.json()}
+    assert f"/v1/operator/tenants/{tenant.tenant_id}/usage" in paths  # reads are audited too
 
 
 def test_operator_token_errors(client: TestClient, platform: Platform) -> None:
@@ -112,3 +115,21 @@ def test_plan_terms_are_validated(client: TestClient, platform: Platform) -> Non
     assert response.status_code == 422
     fields = {e["field"] for e in response.json()["error"]["details"]["errors"]}
     assert "body.modules.ocr.monthly_quota" in fields
+
+
+def test_cli_lists_a_tenants_keys(platform: Platform, tenant: TenantKey) -> None:
+    result = CliRunner().invoke(
+        main,
+        [
+            "operator",
+            "keys",
+            tenant.tenant_id,
+            "--data-dir",
+            str(platform.settings.data_dir),
+            "--database-url",
+            platform.settings.database_url(),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert tenant.key_id in result.output
+    assert tenant.secret not in result.output

@@ -151,3 +151,27 @@ def test_periods_are_utc_months(moment: str, period: str) -> None:
 def test_bad_periods_are_refused(bad: str) -> None:
     with pytest.raises(PeriodInvalid):
         usage.parse_period(bad)
+
+
+def test_usage_and_rate_limit_metrics(
+    client: object, platform: Platform, tenant: TenantKey
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from tests.support import signed_api
+
+    assert isinstance(client, TestClient)
+    _meter(platform, tenant)
+    with transaction(platform.sessions) as session:
+        tenants.set_plan(
+            session, tenant.tenant_id, "pro", PlanOverrides(requests_per_minute=1), "test"
+        )
+    api = signed_api(client, tenant)
+    api.get("/v1/tenant")
+    api.get("/v1/tenant")
+    text = client.get("/metrics").text
+    assert (
+        f'openkyc_usage_events_total{{billed="True",module="face_match",'
+        f'tenant="{tenant.tenant_id}"}} 1.0'
+    ) in text
+    assert f'openkyc_rate_limited_total{{tenant="{tenant.tenant_id}",window="request"}}' in text

@@ -7,9 +7,9 @@ from pathlib import Path
 import click
 
 from openkyc.faces import service
-from openkyc.faces.schemas import Usage
 from openkyc.kit.errors import OpenKYCError
 from openkyc.kit.image_intake import ImageLimits, clean_image
+from openkyc.usage.schemas import UsageReport
 
 
 @click.group()
@@ -34,7 +34,9 @@ def face_match(
         result = service.compare(a, b, threshold=threshold, policy=policy)  # type: ignore[arg-type]
     except OpenKYCError as exc:
         raise click.ClickException(f"{exc.code}: {exc.message}") from exc
-    response = service.describe(result, Usage(module="face_match", billed=False, reason="local"))
+    response = service.describe(
+        result, UsageReport(module="face_match", billed=False, reason="local")
+    )
     if as_json:
         click.echo(response.model_dump_json(indent=2))
         return

@@ -5,7 +5,7 @@ from fastapi import APIRouter, Request
 from openkyc.faces import service
 from openkyc.faces.schemas import FaceMatchRequest, FaceMatchResponse
 from openkyc.keys.dependencies import Caller
-from openkyc.kit.web import SIGNED_ERRORS, DbSession, State, add_response_headers, error_responses
+from openkyc.kit.web import SIGNED_ERRORS, DbSession, State, error_responses, warn_quota
 
 router = APIRouter(
     prefix="/v1/face", tags=["face"], responses=error_responses(*SIGNED_ERRORS, 413, 415)
@@ -21,6 +21,5 @@ def match_faces(
     several faces under a strict policy, an unreadable image, a face too small or too blurred
     are 422s with distinct codes naming the image. Images are not stored."""
     response = service.match_images(session, state, caller.tenant, caller.key.id, body)
-    if response.usage.warnings:
-        add_response_headers(request, {"X-Quota-Warning": response.usage.warnings[0]})
+    warn_quota(request, response.usage.warnings)
     return response

@@ -4,6 +4,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from openkyc.usage.schemas import UsageReport
+
 Policy = Literal["largest", "reject", "ask"]
 
 
@@ -52,13 +54,6 @@ class FaceSide(BaseModel):
     selection: str = Field(description="which face was used and why")
 
 
-class Usage(BaseModel):
-    module: str
-    billed: bool
-    reason: str
-    warnings: list[str] = Field(default_factory=list, description="quota near or over")
-
-
 class FaceMatchResponse(BaseModel):
     match: bool
     similarity: float = Field(description="0-1, monotonic in the embedding distance")
@@ -69,7 +64,7 @@ class FaceMatchResponse(BaseModel):
     faces: dict[str, FaceSide]
     reasons: list[str]
     processing_ms: float
-    usage: Usage
+    usage: UsageReport
 
     @classmethod
     def example(cls) -> dict[str, Any]:

@@ -7,12 +7,13 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from openkyc.faces.errors import translate
-from openkyc.faces.schemas import Box, FaceMatchRequest, FaceMatchResponse, FaceSide, Quality, Usage
+from openkyc.faces.schemas import Box, FaceMatchRequest, FaceMatchResponse, FaceSide, Quality
 from openkyc.kit.base64data import decode_base64_field
 from openkyc.kit.image_intake import ImageLimits, clean_image
 from openkyc.kit.runtime import Runtime
 from openkyc.tenants.models import Tenant
 from openkyc.usage import service as usage
+from openkyc.usage.schemas import UsageReport
 from openkyc.vision.face import (
     FaceAnalysis,
     FaceError,
@@ -57,7 +58,7 @@ def match_images(
         image_a, image_b, threshold=request.threshold, policy=request.multi_face_policy
     )
     metered = usage.meter(session, tenant, MODULE, api_key_id=api_key_id)
-    return describe(result, Usage(**metered.as_usage()))
+    return describe(result, metered.report())
 
 
 def _side(analysis: FaceAnalysis) -> FaceSide:
@@ -82,7 +83,7 @@ def _side(analysis: FaceAnalysis) -> FaceSide:
     )
 
 
-def describe(result: MatchResult, usage_info: Usage) -> FaceMatchResponse:
+def describe(result: MatchResult, usage_info: UsageReport) -> FaceMatchResponse:
     return FaceMatchResponse(
         match=result.match,
         similarity=result.similarity,

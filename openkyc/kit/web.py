@@ -10,6 +10,7 @@ from fastapi import Depends, Request
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from openkyc.kit.db import transaction
 from openkyc.kit.runtime import Runtime
 
 
@@ -20,15 +21,8 @@ def web_state(request: Request) -> Runtime:
 
 def _session(request: Request) -> Iterator[Session]:
     """One request is one transaction: commit when the route returns, roll back if it raises."""
-    session = web_state(request).sessions()
-    try:
+    with transaction(web_state(request).sessions) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 DbSession = Annotated[Session, Depends(_session, scope="function")]
@@ -37,6 +31,12 @@ State = Annotated[Runtime, Depends(web_state)]
 
 async def raw_body(request: Request) -> bytes:
     return await request.body()
+
+
+def warn_quota(request: Request, warnings: list[str]) -> None:
+    """The first quota warning of a metered call as the X-Quota-Warning header."""
+    if warnings:
+        add_response_headers(request, {"X-Quota-Warning": warnings[0]})
 
 
 def add_response_headers(request: Request, headers: dict[str, str]) -> None:

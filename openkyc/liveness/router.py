@@ -5,7 +5,7 @@ import json
 from fastapi import APIRouter, Request
 
 from openkyc.keys.dependencies import Caller
-from openkyc.kit.web import SIGNED_ERRORS, DbSession, State, add_response_headers, error_responses
+from openkyc.kit.web import SIGNED_ERRORS, DbSession, State, error_responses, warn_quota
 from openkyc.liveness import service
 from openkyc.liveness.schemas import (
     AnalyzeRequest,
@@ -51,8 +51,7 @@ def verify(
     across frames: one face throughout, no duplicated or looped frames, natural motion. A
     capture already submitted to this tenant is refused as a replay."""
     response = service.verify_answer(session, state, caller.tenant, caller.key.id, body)
-    if response.usage.warnings:
-        add_response_headers(request, {"X-Quota-Warning": response.usage.warnings[0]})
+    warn_quota(request, response.usage.warnings)
     return response
 
 
@@ -68,6 +67,5 @@ def analyze(
     sharpness. A single still cannot prove liveness: the confidence is capped and the hints
     say so; workflows should require the active check for an automatic accept."""
     response = service.analyze(session, state, caller.tenant, caller.key.id, body)
-    if response.usage.warnings:
-        add_response_headers(request, {"X-Quota-Warning": response.usage.warnings[0]})
+    warn_quota(request, response.usage.warnings)
     return response

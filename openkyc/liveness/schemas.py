@@ -5,6 +5,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from openkyc.usage.schemas import UsageReport
+
 
 class ChallengeCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -48,13 +50,6 @@ class StepOut(BaseModel):
     reason: str
 
 
-class Usage(BaseModel):
-    module: str
-    billed: bool
-    reason: str
-    warnings: list[str] = Field(default_factory=list)
-
-
 class LivenessVerifyResponse(BaseModel):
     is_live: bool
     spoof_type: str = Field(description="none | screen | paper | mask | deepfake | unknown")
@@ -65,7 +60,7 @@ class LivenessVerifyResponse(BaseModel):
     face: dict[str, Any] = Field(description="the best frame: time, box and quality")
     replay: dict[str, Any]
     processing_ms: float
-    usage: Usage
+    usage: UsageReport
 
 
 class AnalyzeRequest(BaseModel):
@@ -82,4 +77,4 @@ class AnalyzeResponse(BaseModel):
     cues: list[dict[str, Any]]
     replay: dict[str, Any]
     processing_ms: float
-    usage: Usage
+    usage: UsageReport

@@ -36,7 +36,6 @@ from openkyc.liveness.schemas import (
     LivenessVerifyRequest,
     LivenessVerifyResponse,
     StepOut,
-    Usage,
 )
 from openkyc.tenants import service as tenants
 from openkyc.tenants.models import Tenant
@@ -239,7 +238,7 @@ def verify_answer(
         face=best_face(result),
         replay=replay.as_dict(),
         processing_ms=elapsed_ms(started),
-        usage=Usage(**metered.as_usage()),
+        usage=metered.report(),
     )
 
 
@@ -276,7 +275,7 @@ def analyze(
         cues=[dataclasses.asdict(cue) for cue in passive.cues],
         replay=replay.as_dict(),
         processing_ms=elapsed_ms(started),
-        usage=Usage(**metered.as_usage()),
+        usage=metered.report(),
     )
 
 

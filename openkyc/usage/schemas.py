@@ -20,3 +20,12 @@ class UsageSummary(BaseModel):
     currency: str
     modules: dict[str, ModuleUsage]
     total_amount: Decimal
+
+
+class UsageReport(BaseModel):
+    """The ``usage`` object of every metered module response."""
+
+    module: str
+    billed: bool
+    reason: str = Field(description="billable, included_free, over_quota, idempotent_replay")
+    warnings: list[str] = Field(default_factory=list, description="quota near or over")

@@ -29,7 +29,7 @@ from openkyc.tenants.plans import MODULES, PlanTerms
 from openkyc.usage.errors import PeriodInvalid, QuotaExceeded
 from openkyc.usage.models import UsageEvent
 from openkyc.usage.repository import UsageRepository
-from openkyc.usage.schemas import ModuleUsage, UsageSummary
+from openkyc.usage.schemas import ModuleUsage, UsageReport, UsageSummary
 from openkyc.webhooks import service as webhooks
 
 THRESHOLDS = (80, 100)
@@ -58,14 +58,11 @@ class Metered:
     quota: int | None
     warnings: tuple[str, ...] = field(default_factory=tuple)
 
-    def as_usage(self) -> dict[str, object]:
+    def report(self) -> UsageReport:
         """The ``usage`` object of module responses."""
-        return {
-            "module": self.module,
-            "billed": self.billed,
-            "reason": self.reason,
-            "warnings": list(self.warnings),
-        }
+        return UsageReport(
+            module=self.module, billed=self.billed, reason=self.reason, warnings=list(self.warnings)
+        )
 
 
 def meter(

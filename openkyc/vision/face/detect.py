@@ -7,6 +7,7 @@ full-resolution crop around each face, so a 12 MP photo costs no more than a 640
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +36,11 @@ class DetectionConfig:
     ``upsample_retry``: when nothing is found, retry with dlib's pyramid upsample (finds faces
     down to ~40 px, ~4x the cost). ``pad_fraction``: last retry with the borders replicated,
     because HOG needs context around a tightly cropped portrait.
+    ``cnn_fallback_max_side``: when HOG finds nothing in an image no larger than this (a
+    document portrait, a thumbnail), dlib's CNN (mmod) detector has the last word, with
+    upsampling below half that size. It costs 20-350 ms there (2-9 s on a full photo) and
+    found the dark-skinned ~70-100 px print-degraded faces every HOG pass missed (REPORT.md).
+    0 turns it off.
     ``min_score``: when one pass finds several faces, those scoring below this are dropped
     unless none scores above it (then only the best is kept). HOG's weak hits next to a real
     face are mostly badges and textures (skimage's astronaut: mission patch at 0.03-0.21, her
@@ -48,6 +54,7 @@ class DetectionConfig:
     upsample_retry: int = 1
     pad_fraction: float = 0.25
     min_score: float = 0.3
+    cnn_fallback_max_side: int = 320
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,8 +65,13 @@ class Found:
     score: float
 
 
-def find_faces(rgb: RGBImage, detector: Any, config: DetectionConfig) -> list[Found]:
-    """Detect faces, cheapest pass first; return them largest first (boxes may overhang)."""
+def find_faces(
+    rgb: RGBImage, detector: Any, config: DetectionConfig, cnn: Callable[[], Any] | None = None
+) -> list[Found]:
+    """Detect faces, cheapest pass first; return them largest first (boxes may overhang).
+
+    ``cnn`` returns dlib's CNN detector (loaded on first need) for the small-image fallback.
+    """
     height, width = rgb.shape[:2]
     scale = min(config.max_side / max(height, width), 1.0)
     if max(height, width) < config.min_side:
@@ -76,6 +88,9 @@ def find_faces(rgb: RGBImage, detector: Any, config: DetectionConfig) -> list[Fo
         found = [
             _shift(f, -pad) for f in _run(detector, padded, config.upsample_retry, config.min_score)
         ]
+    if not found and cnn is not None and max(work.shape[:2]) <= config.cnn_fallback_max_side:
+        upsample = 1 if 2 * max(work.shape[:2]) <= config.cnn_fallback_max_side else 0
+        found = _run_cnn(cnn(), work, upsample)
     mapped = [_scale(f, 1.0 / scale) for f in found]
     return sorted(mapped, key=lambda f: f.rect[2] - f.rect[0], reverse=True)
 
@@ -111,6 +126,16 @@ def _run(detector: Any, image: RGBImage, upsample: int, min_score: float) -> lis
     ]
     strong = [f for f in found if f.score >= min_score]
     return strong or sorted(found, key=lambda f: f.score, reverse=True)[:1]
+
+
+def _run_cnn(cnn: Any, image: RGBImage, upsample: int) -> list[Found]:
+    """dlib's mmod CNN; its confidence is on another scale than HOG's, so keep the best one."""
+    hits = [
+        Found((d.rect.left(), d.rect.top(), d.rect.right(), d.rect.bottom()), float(d.confidence))
+        for d in cnn(image, upsample)
+        if d.confidence > 0.0
+    ]
+    return sorted(hits, key=lambda f: f.score, reverse=True)[:1]
 
 
 def _resize(rgb: RGBImage, scale: float) -> RGBImage:

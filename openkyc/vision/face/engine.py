@@ -31,11 +31,13 @@ MAX_FACES = 10
 class QualityGate:
     """Faces below these limits are refused in a match rather than compared.
 
-    ``min_face_width_px``: HOG box width in the original image. Faces of 40 px still align,
-    but their embeddings drift (REPORT.md: the ~70 px degraded side is the smallest measured,
-    and it still matches); 40 is where detection itself stops being reliable.
-    ``min_sharpness``: Laplacian variance of the 150 px chip; the degraded benchmark portraits
-    (JPEG q30-40, blur sigma 0.8) score above 15, a face smeared by motion scores below 5.
+    ``min_face_width_px``: face width estimated from the landmarks (outer eye corners / 0.55),
+    in pixels of the image as given. The benchmark's ~70 px ID-portrait side (67-75 px) still
+    matches (FNMR 8.6 % at FMR 0.1 %, REPORT.md); below ~40 px the 150 px chip is mostly
+    interpolation and HOG itself stops finding faces.
+    ``min_sharpness``: Laplacian variance of the grey 150 px chip. Measured minimum: clean
+    photos 18.2, ~100 px degraded portraits 12.6, ~70 px ones 8.6; skimage's astronaut
+    blurred with sigma 3 gives 6.0, sigma 4 gives 4.4 (refused), sigma 6 finds no face.
     """
 
     min_face_width_px: int = 40
@@ -47,11 +49,13 @@ class EmbeddingConfig:
     """How chips become embeddings; each choice is measured in benchmarks/face/REPORT.md.
 
     ``flip_average``: average the embeddings of the chip and its mirror image (one more
-    ResNet pass, ~60 ms a face): FNMR at the default threshold 5.7 % → 1.4 % on clean pairs.
-    ``jitters``: dlib's random re-crops per chip for every embedding; 0 = off (4 cost ~0.5 s).
+    ResNet pass, ~60 ms a face). On the held-out pairs at the default threshold, FNMR
+    3.6 → 1.4 % clean and 17.9 → 12.1 % with a ~70 px portrait side, FMR still 0.
+    ``jitters``: dlib's random re-crops for every embedding; 0 = off (4 cost ~0.5 s a face).
     ``close_call_jitters`` / ``close_call_margin``: in a match whose distance lies within the
     margin of the threshold, both faces are re-embedded with that many jitters and the match
-    is decided on those; ~1.5-5 % of pairs, ~1 s each. Halved the clean FNMR (1.4 → 0.7 %).
+    is decided on those: FNMR 1.4 → 0.7 % clean, 5.0 → 2.1 % (~100 px side), FMR still 0;
+    1.5-6 % of pairs are close calls and take ~1.2 s instead of ~0.3 s.
     """
 
     flip_average: bool = True
@@ -87,6 +91,15 @@ class DlibFaceEngine:
             models.pose_predictor_five_point_model_location()
         )
         self._net: Any = dlib.face_recognition_model_v1(models.face_recognition_model_location())
+        self._cnn: Any = None  # the mmod CNN detector, loaded only if the fallback runs
+
+    def _cnn_detector(self) -> Any:
+        if self._cnn is None:
+            import dlib
+            import face_recognition_models as models
+
+            self._cnn = dlib.cnn_face_detection_model_v1(models.cnn_face_detector_model_location())
+        return self._cnn
 
     def analyze(
         self, image: ImageInput, *, policy: MultiFacePolicy = "largest", embed: bool = True
@@ -98,7 +111,8 @@ class DlibFaceEngine:
         decoded = load(image)
         rgb = decoded.rgb
         with self._lock:
-            found = find_faces(rgb, self._detector, self.config.detection)[:MAX_FACES]
+            found = find_faces(rgb, self._detector, self.config.detection, self._cnn_detector)
+            found = found[:MAX_FACES]
             described = [self._describe(rgb, f, decoded.scale) for f in found]
         if not described:
             raise NoFaceFound("no face found")

@@ -1,0 +1,1 @@
+"""Machine-readable zones: ICAO 9303 parsing and check digits, location and reading."""

@@ -17,7 +17,6 @@ from openkyc.vision.face.decode import ImageInput
 from openkyc.vision.face.engine import DlibFaceEngine, face_engine
 from openkyc.vision.face.errors import FaceError, MultipleFaces
 from openkyc.vision.face.types import (
-    DetectedFace,
     Embedding,
     FaceAnalysis,
     MatchResult,
@@ -48,30 +47,19 @@ def match(
     engine = engine or face_engine("dlib")
     analysis_a = _analyze(engine, image_a, policy, "a")
     analysis_b = _analyze(engine, image_b, policy, "b")
-    used_a, used_b = analysis_a.used, analysis_b.used
-    # _analyze guarantees a chosen, embedded face on both sides.
-    assert used_a is not None
-    assert used_b is not None
-    assert used_a.embedding is not None
-    assert used_b.embedding is not None
     similarity_threshold = threshold if threshold is not None else threshold_for_fmr(target_fmr)
-    distance = compare_embeddings(used_a.embedding, used_b.embedding)
-    distance, rescored = _rescore_close_call(
-        engine, used_a, used_b, distance, distance_from_similarity(similarity_threshold)
-    )
+    distance_threshold = distance_from_similarity(similarity_threshold)
+    distance, rescored = _distance(engine, analysis_a, analysis_b, distance_threshold)
     similarity = similarity_from_distance(distance)
-    is_match = similarity >= similarity_threshold
     reasons = _reasons(similarity, similarity_threshold, analysis_a, analysis_b)
-    if rescored:
-        reasons += (rescored,)
     return MatchResult(
-        match=is_match,
+        match=similarity >= similarity_threshold,
         similarity=round(similarity, 4),
         threshold=round(similarity_threshold, 4),
         distance=round(distance, 4),
-        distance_threshold=round(distance_from_similarity(similarity_threshold), 4),
+        distance_threshold=round(distance_threshold, 4),
         estimated_fmr=fmr_for_threshold(similarity_threshold),
-        reasons=reasons,
+        reasons=reasons + ((rescored,) if rescored else ()),
         face_a=analysis_a,
         face_b=analysis_b,
         elapsed_ms=round((time.perf_counter() - started) * 1000.0, 1),
@@ -83,14 +71,23 @@ def compare_embeddings(a: Embedding, b: Embedding) -> float:
     return float(np.linalg.norm(np.asarray(a, np.float64) - np.asarray(b, np.float64)))
 
 
-def _rescore_close_call(
+def _distance(
     engine: DlibFaceEngine,
-    face_a: DetectedFace,
-    face_b: DetectedFace,
-    distance: float,
+    analysis_a: FaceAnalysis,
+    analysis_b: FaceAnalysis,
     distance_threshold: float,
 ) -> tuple[float, str | None]:
-    """Near the threshold, decide on jittered embeddings (steadier, ~1 s more)."""
+    """Distance of the used faces; near the threshold, re-scored on jittered embeddings.
+
+    Returns the distance to decide on and, when re-scored, the sentence saying so.
+    """
+    face_a, face_b = analysis_a.used, analysis_b.used
+    # _analyze guarantees a chosen, embedded face on both sides.
+    assert face_a is not None
+    assert face_b is not None
+    assert face_a.embedding is not None
+    assert face_b.embedding is not None
+    distance = compare_embeddings(face_a.embedding, face_b.embedding)
     settings = engine.config.embedding
     close = abs(distance - distance_threshold) < settings.close_call_margin
     if not close or settings.close_call_jitters <= 0:

@@ -14,6 +14,7 @@ from openkyc.api import health
 from openkyc.api.errors import install_error_handlers
 from openkyc.api.middleware import EdgeMiddleware, HttpMetrics
 from openkyc.audit.router import router as audit_router
+from openkyc.documents.router import router as document_router
 from openkyc.faces.router import router as face_router
 from openkyc.invoices.router import router as invoices_router
 from openkyc.keys.router import router as keys_router
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         verifications_router,
         workflows_router,
         face_router,
+        document_router,
         liveness_router,
         usage_router,
         invoices_router,

@@ -9,7 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from openkyc.documents import service as documents
 from openkyc.faces import service as faces
+from openkyc.kit.clock import utcnow
 from openkyc.kit.errors import OpenKYCError
 from openkyc.kit.logging import get_logger
 from openkyc.kya import service as kya
@@ -23,7 +25,6 @@ from openkyc.vision.face import (
 from openkyc.workflow.schemas import PipelineConfig
 
 log = get_logger("openkyc.pipeline")
-NOT_AVAILABLE = "{step} is not available in this build yet; the step was skipped"
 
 
 @dataclass
@@ -44,14 +45,44 @@ class Run:
     # The liveness service bound to this tenant: (challenge_id, video) -> findings, embedding.
     liveness: Callable[[str, bytes], tuple[dict[str, Any], Any]] | None = None
     liveness_embedding: Any = None
+    document_checks: list[dict[str, str]] = field(default_factory=list)
+    portrait: Any = None  # the document's portrait, found by the ocr step
     findings: dict[str, Any] = field(default_factory=dict)
     timings_ms: dict[str, float] = field(default_factory=dict)
 
 
-def _document_unavailable(run: Run) -> None:
-    run.findings.setdefault(
-        "document", {"evaluated": False, "error": NOT_AVAILABLE.format(step="document reading")}
+def _ocr(run: Run) -> None:
+    front = run.evidence.document_front
+    if front is None:
+        run.findings["document"] = {"evaluated": False, "error": "no document was submitted"}
+        return
+    document, checks, run.portrait = documents.read_for_pipeline(
+        front, run.evidence.document_back, run.config.minimum_age
     )
+    expiry = document.fields.get("expiry_date")
+    mrz = document.mrz
+    run.findings["document"] = {
+        "evaluated": True,
+        "type": document.detected.type,
+        "country": document.detected.country,
+        "detection_confidence": document.detected.confidence,
+        "fields": {name: value.model_dump() for name, value in document.fields.items()},
+        "mrz": mrz.model_dump() if mrz else None,
+        "mrz_present": mrz is not None,
+        "mrz_valid": bool(mrz and mrz.valid),
+        "mrz_accepted": bool(mrz and mrz.accepted),
+        "expired": bool(expiry and expiry.value < utcnow().date().isoformat()),
+        "quality": document.quality,
+        "face_found": document.face_found,
+    }
+    # The minimum age is judged from the workflow configuration (so a dry-run can change it).
+    run.document_checks = [c for c in checks if c["name"] != "minimum_age"]
+
+
+def _validate(run: Run) -> None:
+    document = run.findings.get("document")
+    if document and document.get("evaluated"):
+        document["checks"] = run.document_checks
 
 
 def _liveness(run: Run) -> None:
@@ -82,7 +113,7 @@ def _face_match(run: Run) -> None:
         run.findings["face"] = {"evaluated": False, "error": "selfie or document missing"}
         return
     try:
-        portrait = crop_document_portrait(front)
+        portrait = run.portrait or crop_document_portrait(front)
     except FaceError as exc:
         run.findings["face"] = {
             "evaluated": False,
@@ -147,8 +178,8 @@ def _kya(run: Run) -> None:
 
 STEPS: dict[str, Callable[[Run], None]] = {
     "liveness": _liveness,
-    "ocr": _document_unavailable,
-    "validate": _document_unavailable,
+    "ocr": _ocr,
+    "validate": _validate,
     "face_match": _face_match,
     "kya": _kya,
 }

@@ -252,12 +252,45 @@ def test_cli_verify_runs_the_pipeline_locally(tmp_path: Any) -> None:
     folder = Path(str(tmp_path))
     (folder / "card.jpg").write_bytes(card_with_portrait())
     (folder / "selfie.jpg").write_bytes(selfie())
-    result = CliRunner().invoke(main, ["verify", "--document", str(folder / "card.jpg"),
-                                       "--selfie", str(folder / "selfie.jpg"), "--json"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "verify",
+            "--document",
+            str(folder / "card.jpg"),
+            "--selfie",
+            str(folder / "selfie.jpg"),
+            "--json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     body = json.loads(result.output)
     assert body["decision"] in ("accepted", "review", "rejected")
     assert {f["name"] for f in body["factors"]} == {"liveness", "face", "document", "kya"}
-    missing_steps = CliRunner().invoke(main, ["verify", "--document", str(folder / "card.jpg"),
-                                              "--video", str(folder / "card.jpg")])
+    missing_steps = CliRunner().invoke(
+        main,
+        ["verify", "--document", str(folder / "card.jpg"), "--video", str(folder / "card.jpg")],
+    )
     assert missing_steps.exit_code == 2
+
+
+def test_document_is_read_in_the_pipeline(api: OpenKYC, platform: Platform) -> None:
+    from tests.documents.specimens import passport
+
+    body = {
+        "document": {"front_base64": _b64(passport())},
+        "selfie_base64": _b64(selfie()),
+        "applicant": {"name": "Eileen Marie Collins", "birth_date": "1956-11-19"},
+    }
+    job_id = _submit(api, body).json()["job_id"]
+    _run_jobs(platform)
+    result = api.get(f"/v1/jobs/{job_id}").json()["verification"]
+    assert result["document"]["fields"]["surname"]["value"] == "COLLINS"
+    assert result["document"]["type"] == "passport"
+    names = {c["name"] for c in result["checks"]}
+    assert {"mrz_birth_date", "not_expired", "minimum_age"} <= names
+    kya = {c["name"]: c["status"] for c in result["kya"]}
+    assert kya == {"name_match": "pass", "birth_date_match": "pass"}
+    document = next(f for f in result["factors"] if f["name"] == "document")
+    assert document["status"] in ("pass", "fail")
+    assert set(result["timings_ms"]) >= {"ocr", "validate", "face_match"}

@@ -131,3 +131,19 @@ def test_centuries() -> None:
 def test_malformed_zones(lines: list[str]) -> None:
     with pytest.raises(MrzFormatError):
         parse(lines, today=TODAY)
+
+
+def test_any_mrz_shaped_text_parses_or_says_why() -> None:
+    """OCR output is arbitrary: parsing never fails with anything but MrzFormatError."""
+    import random
+
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<<<<<<"
+    rng = random.Random(9303)
+    for count, width in [(3, 30), (2, 36), (2, 44)] * 300:
+        lines = ["".join(rng.choice(alphabet) for _ in range(width)) for _ in range(count)]
+        if rng.random() < 0.3:
+            lines[0] = (rng.choice(["I<", "P<", "V<", "IDFRA"]) + lines[0])[:width]
+        try:
+            parse(lines, today=TODAY)
+        except MrzFormatError:
+            pass

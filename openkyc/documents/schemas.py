@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from openkyc.usage.schemas import UsageReport
+
+DocumentType = Literal["passport", "id_card", "driver_license", "residence_permit", "visa", "other"]
+Status = Literal["pass", "fail", "warn", "skip"]
+
+
+class DocumentRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    image_front_base64: str = Field(min_length=1, description="JPEG, PNG or WebP, ≤ 10 MB")
+    image_back_base64: str | None = Field(None, min_length=1)
+    document_hint: Literal["auto", "passport", "id_card", "driver_license", "residence_permit"] = (
+        "auto"
+    )
+    country_hint: str = Field("auto", pattern=r"^(auto|[A-Z]{3})$")
+
+
+class FieldValue(BaseModel):
+    value: str
+    value_accented: str | None = None
+    confidence: float
+    source: Literal["mrz", "viz"]
+
+
+class CheckDigitOut(BaseModel):
+    name: str
+    read: str
+    computed: str
+    valid: bool
+
+
+class MrzOut(BaseModel):
+    format: str
+    lines: list[str]
+    checks: list[CheckDigitOut]
+    valid: bool = Field(description="every check digit passes and the country codes exist")
+    countries_valid: bool
+    accepted: bool = Field(description="read reliably enough to be trusted (see reason)")
+    reason: str
+    side: Literal["front", "back"]
+
+
+class Detected(BaseModel):
+    type: DocumentType | None
+    country: str | None
+    confidence: float
+
+
+class DocumentRead(BaseModel):
+    detected: Detected
+    fields: dict[str, FieldValue]
+    mrz: MrzOut | None
+    quality: dict[str, Any]
+    face_found: bool
+
+
+class DocumentOcrResponse(DocumentRead):
+    images: dict[str, str | None] = Field(description="face_crop_base64: the portrait, JPEG")
+    processing_ms: float
+    usage: UsageReport
+
+
+class Check(BaseModel):
+    name: str
+    status: Status
+    message: str
+
+
+class ValidateRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    image_front_base64: str | None = Field(None, min_length=1)
+    image_back_base64: str | None = Field(None, min_length=1)
+    ocr_result: DocumentRead | None = Field(None, description="a result of /v1/document/ocr")
+    minimum_age: int | None = Field(None, ge=0, le=120)
+
+
+class ValidateResponse(BaseModel):
+    document_valid: bool
+    checks: list[Check]
+    confidence: float
+    processing_ms: float
+    usage: UsageReport

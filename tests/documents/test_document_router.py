@@ -1,0 +1,77 @@
+"""POST /v1/document/ocr and /v1/document/validate on a rendered SPECIMEN passport."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import pytest
+
+from openkyc.client import OpenKYC
+from tests.documents.specimens import passport, td3_lines
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+@pytest.fixture(scope="module")
+def specimen() -> bytes:
+    return passport()
+
+
+@pytest.fixture(scope="module")
+def read(api_module: OpenKYC, specimen: bytes) -> dict[str, Any]:
+    response = api_module.post("/v1/document/ocr", {"image_front_base64": _b64(specimen)})
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
+def test_ocr_reads_the_mrz_and_the_portrait(read: dict[str, Any]) -> None:
+    mrz = read["mrz"]
+    assert mrz["format"] == "TD3"
+    assert mrz["lines"][0] == td3_lines()[0]
+    assert {c["name"] for c in mrz["checks"]} >= {"document_number", "birth_date", "expiry_date"}
+    assert read["detected"]["type"] == "passport"
+    assert read["detected"]["country"] == "USA"
+    fields = read["fields"]
+    assert fields["surname"]["value"] == "COLLINS"
+    assert fields["surname"]["source"] == "mrz"
+    assert fields["birth_date"]["value"] == "1956-11-19"
+    assert read["images"]["face_crop_base64"]
+    assert read["face_found"] is True
+    assert read["usage"]["module"] == "ocr"
+
+
+def test_validate_from_an_ocr_result(api_module: OpenKYC, read: dict[str, Any]) -> None:
+    document = {k: read[k] for k in ("detected", "fields", "mrz", "quality", "face_found")}
+    body = api_module.post(
+        "/v1/document/validate", {"ocr_result": document, "minimum_age": 80}
+    ).json()
+    checks = {c["name"]: c for c in body["checks"]}
+    assert checks["mrz_birth_date"]["status"] == "pass"
+    assert checks["not_expired"]["status"] == "pass"
+    assert checks["minimum_age"]["status"] == "fail"
+    assert "the minimum is 80" in checks["minimum_age"]["message"]
+    assert body["document_valid"] is False
+    assert body["usage"]["module"] == "validate"
+
+
+def test_a_wrong_check_digit_is_reported_and_not_accepted(api_module: OpenKYC) -> None:
+    forged = passport(td3_lines(break_digit="birth"))
+    body = api_module.post("/v1/document/ocr", {"image_front_base64": _b64(forged)}).json()
+    mrz = body["mrz"]
+    assert mrz["accepted"] is False
+    birth = next(c for c in mrz["checks"] if c["name"] == "birth_date")
+    assert birth["valid"] is False
+    assert birth["read"] != birth["computed"]
+
+
+def test_bad_inputs(api_module: OpenKYC, specimen: bytes) -> None:
+    corrupt = api_module.post("/v1/document/ocr", {"image_front_base64": _b64(specimen[:3000])})
+    assert corrupt.json()["error"]["code"] == "MEDIA_CORRUPT"
+    assert corrupt.json()["error"]["details"]["field"] == "image_front_base64"
+    nothing = api_module.post("/v1/document/validate", {})
+    assert nothing.status_code == 422
+    hint = api_module.post("/v1/document/ocr", {"image_front_base64": "x", "country_hint": "fr"})
+    assert hint.json()["error"]["details"]["errors"][0]["field"] == "body.country_hint"

@@ -21,7 +21,8 @@ def test_models_match_migrations(fresh_platform: Platform) -> None:
     with fresh_platform.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         diffs = [d for d in compare_metadata(context, metadata) if _relevant(d)]
-    tables = {d[1].name for d in diffs if isinstance(d, tuple) and d[0] in ("add_table",
-                                                                          "remove_table")}
+    tables = {
+        d[1].name for d in diffs if isinstance(d, tuple) and d[0] in ("add_table", "remove_table")
+    }
     assert tables <= {"alembic_version"}, tables
     assert [d for d in diffs if not (isinstance(d, tuple) and d[0] == "remove_table")] == []

@@ -97,7 +97,10 @@ def summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "real_with_mrz": len(real),
         "found": share(real, "found"),
         "accepted": share(real, "accepted"),
-        "accepted_and_fields_exact": f"{sum(r['accepted'] and r.get('fields_exact', False) for r in real)}/{len(real)}",
+        "accepted_and_fields_exact": share(
+            [r for r in real if r.get("fields_exact")], "accepted"
+        ).split("/")[0]
+        + f"/{len(real)}",
         "wrong_accepts": sum(r["accepted"] and not r.get("fields_exact", True) for r in positives),
         "accepted_on_invalid_gt": sum(
             r["accepted"] and not r.get("gt_valid", True) for r in positives

@@ -14,6 +14,7 @@ import click
 
 from openkyc.cli import admin, faces, liveness, tenants
 from openkyc.cli.common import load_settings, platform_options
+from openkyc.cli.demo import demo as demo_command
 from openkyc.cli.verify import verify as verify_command
 from openkyc.jobs import service as jobs
 from openkyc.kit import crypto, signing
@@ -126,6 +127,7 @@ main.add_command(tenants.tenant)
 main.add_command(faces.face)
 main.add_command(liveness.liveness)
 main.add_command(verify_command)
+main.add_command(demo_command)
 main.add_command(admin.audit_group)
 main.add_command(admin.operator)
 main.add_command(admin.invoices_group, name="invoices")

@@ -294,3 +294,15 @@ def test_document_is_read_in_the_pipeline(api: OpenKYC, platform: Platform) -> N
     document = next(f for f in result["factors"] if f["name"] == "document")
     assert document["status"] in ("pass", "fail")
     assert set(result["timings_ms"]) >= {"ocr", "validate", "face_match"}
+
+
+def test_demo_runs_a_full_verification_embedded() -> None:
+    from click.testing import CliRunner
+
+    from openkyc.cli import main
+
+    result = CliRunner().invoke(main, ["demo"])
+    assert result.exit_code == 0, result.output
+    assert "decision " in result.output
+    assert "face      pass" in result.output
+    assert "no liveness video was submitted" in result.output

@@ -1,0 +1,1 @@
+"""The newcomer's demo: a SPECIMEN document and a full verification, embedded or remote."""

@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import threading
 import time
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -212,11 +213,46 @@ def _names_agree(first: MrzResult, second: MrzResult | None) -> bool:
     )
 
 
-def _decide(first: MrzResult, second: MrzResult | None) -> tuple[MrzResult, bool, str, str]:
+_ICAO_TRANSLITERATION = str.maketrans(
+    {"Ä": "AE", "Ö": "OE", "Ü": "UE", "Å": "AA", "Ø": "OE", "Æ": "AE", "ß": "SS"}
+)
+
+
+def _plain(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.upper())
+    return "".join(c for c in decomposed if c.isalpha() and not unicodedata.combining(c))
+
+
+def names_printed(result: MrzResult, printed: list[str]) -> bool:
+    """The MRZ names also appear in the printed zone (as read by the same pass): a second,
+    independent observation of what no check digit covers. Accents are dropped and ICAO
+    transliterations (Ä → AE ...) tried, as the MRZ does."""
+    text = " ".join(printed).upper()
+    variants = {_plain(text), _plain(text.translate(_ICAO_TRANSLITERATION))}
+    names = [_plain(n) for n in (*result.surname.split(), *result.given_names.split()[:1])]
+    return bool(names) and all(any(n in v for v in variants) for n in names if len(n) > 1)
+
+
+def _safe_repairs(result: MrzResult) -> bool:
+    """Letter/digit repairs of a country code are safe when the code is then a real one."""
+    countries = {"issuing_country", "nationality"}
+    return set(result.repaired) <= countries and result.countries_valid
+
+
+def _decide(
+    first: MrzResult, second: MrzResult | None, confirmed: bool = False
+) -> tuple[MrzResult, bool, str, str]:
     if second is not None and _same(first, second) and first.check_digits_valid:
         return first, True, "both engines read the same zone and every check digit passes", "both"
+    if first.check_digits_valid and _safe_repairs(first) and confirmed:
+        return (
+            first,
+            True,
+            ("every check digit passes as read; the names also appear in the printed zone"),
+            "rapidocr",
+        )
     for one, other, engine in ((first, second, "rapidocr"), (second, first, "tesseract")):
-        if one is not None and one.check_digits_valid and not one.repaired:
+        if one is not None and one.check_digits_valid and _safe_repairs(one):
             if _names_agree(one, other):
                 return one, True, "every check digit passes as read; names confirmed", engine
             return (
@@ -252,7 +288,8 @@ def read_mrz(image: RGB) -> MrzRead:
     small = _downscale(image)
     for rotation in (0, 90, 270, 180):
         rotated = _rotate(small, rotation)
-        lines = [(t, b) for t, b in _ocr_lines(rotated) if _is_candidate(_clean(t))]
+        every_line = _ocr_lines(rotated)
+        lines = [(t, b) for t, b in every_line if _is_candidate(_clean(t))]
         if len(lines) < 2:
             continue
         best: tuple[MrzResult, list[int]] | None = None
@@ -265,7 +302,10 @@ def read_mrz(image: RGB) -> MrzRead:
         result, group = best
         box = _box([lines[i][1] for i in group], rotated.shape)
         second = _tesseract(rotated, box, len(result.lines), len(result.lines[0]))
-        chosen, accepted, reason, engine = _decide(result, second)
+        exact = all(len(_clean(lines[i][0])) == len(result.lines[0]) for i in group)
+        printed = [t for t, _ in every_line if not _is_candidate(_clean(t))]
+        confirmed = exact and names_printed(result, printed)
+        chosen, accepted, reason, engine = _decide(result, second, confirmed)
         reads = {"rapidocr": result.lines, **({"tesseract": second.lines} if second else {})}
         return MrzRead(
             chosen,

@@ -22,6 +22,7 @@ from openkyc.vision.face import (
     MultiFacePolicy,
     match,
 )
+from openkyc.workflow import service as workflows
 
 MODULE = "face_match"
 
@@ -54,9 +55,10 @@ def match_images(
     usage.ensure_available(session, tenant, MODULE)
     image_a = _image(request.image_a_base64, "image_a_base64", runtime.image_limits)
     image_b = _image(request.image_b_base64, "image_b_base64", runtime.image_limits)
-    result = compare(
-        image_a, image_b, threshold=request.threshold, policy=request.multi_face_policy
-    )
+    threshold = request.threshold  # the request's, else the tenant's workflow setting
+    if threshold is None:
+        threshold = workflows.active(session, tenant.id).config.thresholds.face_similarity
+    result = compare(image_a, image_b, threshold=threshold, policy=request.multi_face_policy)
     metered = usage.meter(session, tenant, MODULE, api_key_id=api_key_id)
     return describe(result, metered.report())
 

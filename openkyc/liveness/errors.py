@@ -22,6 +22,10 @@ class NonceMismatch(Unprocessable):
     default_code = "LIVENESS_NONCE_MISMATCH"
 
 
+class SessionMismatch(Unprocessable):
+    default_code = "LIVENESS_SESSION_MISMATCH"
+
+
 def translate(error: LivenessError, field: str) -> OpenKYCError:
     code = error.code.upper()
     if isinstance(error, MediaTooLarge):

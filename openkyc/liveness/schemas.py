@@ -32,6 +32,9 @@ class LivenessVerifyRequest(BaseModel):
     )
     timestamps_ms: list[float] | None = None
     mirrored: bool = Field(False, description="the video is a mirrored selfie preview")
+    session_ref: str | None = Field(
+        None, max_length=200, description="required when the challenge was issued for one"
+    )
 
     @model_validator(mode="after")
     def _one_source(self) -> LivenessVerifyRequest:

@@ -26,6 +26,7 @@ from openkyc.liveness.errors import (
     ChallengeNotFound,
     ChallengeUsed,
     NonceMismatch,
+    SessionMismatch,
     translate,
 )
 from openkyc.liveness.models import LivenessChallenge, LivenessFingerprint
@@ -77,7 +78,11 @@ def issue(session: Session, tenant: Tenant, session_ref: str | None) -> Liveness
 
 
 def check_answerable(
-    session: Session, tenant: Tenant, challenge_id: str, nonce: str | None
+    session: Session,
+    tenant: Tenant,
+    challenge_id: str,
+    nonce: str | None,
+    session_ref: str | None = None,
 ) -> LivenessChallenge:
     challenge = LivenessRepository(session).get_challenge(tenant.id, challenge_id)
     if challenge is None:
@@ -88,12 +93,20 @@ def check_answerable(
         raise ChallengeExpired(f"this challenge expired at {challenge.expires_at.isoformat()}")
     if nonce is not None and not secrets.compare_digest(nonce, challenge.nonce):
         raise NonceMismatch("the nonce does not belong to this challenge")
+    if challenge.session_ref is not None and session_ref != challenge.session_ref:
+        raise SessionMismatch("this challenge was issued for another session")
     return challenge
 
 
-def consume(session: Session, tenant: Tenant, challenge_id: str, nonce: str | None) -> list[str]:
+def consume(
+    session: Session,
+    tenant: Tenant,
+    challenge_id: str,
+    nonce: str | None,
+    session_ref: str | None = None,
+) -> list[str]:
     """Check and mark the challenge used (in the caller's transaction); returns its steps."""
-    challenge = check_answerable(session, tenant, challenge_id, nonce)
+    challenge = check_answerable(session, tenant, challenge_id, nonce, session_ref)
     if not LivenessRepository(session).use_challenge(tenant.id, challenge_id, utcnow()):
         raise ChallengeUsed("this challenge was already answered; ask for a new one")
     steps: list[str] = json.loads(challenge.steps)
@@ -225,7 +238,7 @@ def verify_answer(
     """POST /v1/liveness/verify: consume the challenge, check the capture, meter the call."""
     started = time.perf_counter()
     usage.ensure_available(session, tenant, MODULE)
-    steps = consume(session, tenant, request.challenge_id, request.nonce)
+    steps = consume(session, tenant, request.challenge_id, request.nonce, request.session_ref)
     video, frames = decode_answer(
         request.video_base64, request.frames_base64, runtime.image_limits.max_bytes
     )
@@ -280,11 +293,16 @@ def analyze(
 
 
 def pipeline_findings(
-    session: Session, runtime: Runtime, tenant: Tenant, challenge_id: str, video: bytes
+    session: Session,
+    runtime: Runtime,
+    tenant: Tenant,
+    challenge_id: str,
+    video: bytes,
+    session_ref: str | None = None,
 ) -> tuple[dict[str, Any], np.ndarray | None]:
     """The liveness step of a verification: findings, and the best frame's embedding so the
     workflow can check the video shows the document's holder."""
-    steps = consume(session, tenant, challenge_id, None)
+    steps = consume(session, tenant, challenge_id, None, session_ref)
     result = run_engine(video, None, steps, None, False)
     replay = check_and_index(session, runtime, tenant, result.fingerprint, "video")
     findings = {

@@ -121,7 +121,9 @@ def submit(
     versioned = _resolve_config(session, tenant, request)
     _check_evidence(request, versioned.config)
     if request.liveness is not None:
-        liveness.check_answerable(session, tenant, request.liveness.challenge_id, None)
+        liveness.check_answerable(
+            session, tenant, request.liveness.challenge_id, None, request.reference
+        )
     usage.ensure_available(session, tenant, MODULE)
     callback = _callback(session, tenant, request.callback_url)
     evidence = _store_evidence(session, runtime, caller, request)
@@ -269,7 +271,7 @@ def run(
             config,
             dns_servers,
             liveness=lambda challenge_id, video: liveness.pipeline_findings(
-                session, runtime, tenant, challenge_id, video
+                session, runtime, tenant, challenge_id, video, verification.reference
             ),
         )
     )

@@ -162,3 +162,18 @@ def test_cli_face_match(tmp_path: object, selfie: bytes, portrait: bytes) -> Non
     )
     assert failed.exit_code == 1
     assert "NO_FACE_FOUND" in failed.output
+
+
+def test_tenant_threshold_applies_by_default(api: OpenKYC, selfie: bytes, portrait: bytes) -> None:
+    import json
+
+    api.request(
+        "PUT",
+        "/v1/workflows/current",
+        headers={"Content-Type": "application/json"},
+        content=json.dumps({"thresholds": {"face_similarity": 0.9}}).encode(),
+    )
+    body = api.post(
+        "/v1/face/match", {"image_a_base64": _b64(selfie), "image_b_base64": _b64(portrait)}
+    ).json()
+    assert body["threshold"] == 0.9

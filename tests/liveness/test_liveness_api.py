@@ -194,3 +194,11 @@ def test_cli_commands(tmp_path: Path, photo_video: bytes) -> None:
     failed = runner.invoke(main, ["liveness", "verify", str(broken), "--challenge-steps", "blink"])
     assert failed.exit_code == 1
     assert "LIVENESS_MEDIA" in failed.output
+
+
+def test_challenge_bound_to_a_session(api: OpenKYC, photo_video: bytes) -> None:
+    bound = api.post("/v1/liveness/challenge", {"session_ref": "onboarding-7"}).json()
+    other = _answer(api, bound, photo_video, session_ref="onboarding-8")
+    assert other.json()["error"]["code"] == "LIVENESS_SESSION_MISMATCH"
+    same = _answer(api, bound, photo_video, session_ref="onboarding-7")
+    assert same.status_code == 200

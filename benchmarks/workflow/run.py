@@ -48,9 +48,9 @@ def evidence() -> tuple[dict[str, Any], str]:
     from tests.verifications.cards import card_with_portrait, selfie
 
     document, source = card_with_portrait(), "plain test card with the astronaut portrait"
-    specimen = os.environ.get("OPENKYC_BENCH_DOCUMENT")
-    if specimen:  # a rendered SPECIMEN image file, when the caller provides one
-        document, source = Path(specimen).read_bytes(), f"SPECIMEN {Path(specimen).name}"
+    from openkyc.demo.specimen import passport
+
+    document, source = passport(), "SPECIMEN TD3 passport rendered by openkyc.demo.specimen"
     return {
         "document": {"front_base64": base64.b64encode(document).decode()},
         "selfie_base64": base64.b64encode(selfie()).decode(),

@@ -21,10 +21,9 @@ from openkyc.documents.schemas import (
     ValidateRequest,
     ValidateResponse,
 )
-from openkyc.kit.base64data import decode_base64_field
 from openkyc.kit.clock import utcnow
 from openkyc.kit.errors import Unprocessable
-from openkyc.kit.image_intake import ImageLimits, clean_image
+from openkyc.kit.image_intake import clean_base64_image
 from openkyc.kit.runtime import Runtime
 from openkyc.tenants.models import Tenant
 from openkyc.usage import service as usage
@@ -34,8 +33,12 @@ from openkyc.workflow import service as workflows
 PORTRAIT_JPEG_QUALITY = 90
 
 
-def _image(text: str, field: str, limits: ImageLimits) -> bytes:
-    return clean_image(decode_base64_field(text, field, limits.max_bytes), limits, field=field).data
+def _images(front: str, back: str | None, runtime: Runtime) -> tuple[bytes, bytes | None]:
+    limits = runtime.image_limits
+    return (
+        clean_base64_image(front, "image_front_base64", limits),
+        clean_base64_image(back, "image_back_base64", limits) if back else None,
+    )
 
 
 def evidence(front: bytes, back: bytes | None) -> reader.Evidence:
@@ -59,13 +62,7 @@ def ocr(
 ) -> DocumentOcrResponse:
     started = time.perf_counter()
     usage.ensure_available(session, tenant, "ocr")
-    limits = runtime.image_limits
-    front = _image(request.image_front_base64, "image_front_base64", limits)
-    back = (
-        _image(request.image_back_base64, "image_back_base64", limits)
-        if request.image_back_base64
-        else None
-    )
+    front, back = _images(request.image_front_base64, request.image_back_base64, runtime)
     document, portrait = reader.read(evidence(front, back))
     metered = usage.meter(session, tenant, "ocr", api_key_id=api_key_id)
     return DocumentOcrResponse(
@@ -92,13 +89,7 @@ def validate(
                 "send image_front_base64 or ocr_result",
                 details={"errors": [{"field": "body.image_front_base64", "message": "required"}]},
             )
-        limits = runtime.image_limits
-        front = _image(request.image_front_base64, "image_front_base64", limits)
-        back = (
-            _image(request.image_back_base64, "image_back_base64", limits)
-            if request.image_back_base64
-            else None
-        )
+        front, back = _images(request.image_front_base64, request.image_back_base64, runtime)
         document, _ = reader.read(evidence(front, back))
     minimum_age = (
         request.minimum_age

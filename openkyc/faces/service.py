@@ -8,8 +8,7 @@ from sqlalchemy.orm import Session
 
 from openkyc.faces.errors import translate
 from openkyc.faces.schemas import Box, FaceMatchRequest, FaceMatchResponse, FaceSide, Quality
-from openkyc.kit.base64data import decode_base64_field
-from openkyc.kit.image_intake import ImageLimits, clean_image
+from openkyc.kit.image_intake import clean_base64_image
 from openkyc.kit.runtime import Runtime
 from openkyc.tenants.models import Tenant
 from openkyc.usage import service as usage
@@ -41,10 +40,6 @@ def compare(
         raise translate(exc) from exc
 
 
-def _image(text: str, field: str, limits: ImageLimits) -> bytes:
-    return clean_image(decode_base64_field(text, field, limits.max_bytes), limits, field=field).data
-
-
 def match_images(
     session: Session,
     runtime: Runtime,
@@ -53,8 +48,8 @@ def match_images(
     request: FaceMatchRequest,
 ) -> FaceMatchResponse:
     usage.ensure_available(session, tenant, MODULE)
-    image_a = _image(request.image_a_base64, "image_a_base64", runtime.image_limits)
-    image_b = _image(request.image_b_base64, "image_b_base64", runtime.image_limits)
+    image_a = clean_base64_image(request.image_a_base64, "image_a_base64", runtime.image_limits)
+    image_b = clean_base64_image(request.image_b_base64, "image_b_base64", runtime.image_limits)
     threshold = request.threshold  # the request's, else the tenant's workflow setting
     if threshold is None:
         threshold = workflows.active(session, tenant.id).config.thresholds.face_similarity

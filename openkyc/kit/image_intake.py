@@ -173,3 +173,10 @@ def _reencode(image: Image.Image, fmt: str) -> CleanImage:
         options.update(quality=JPEG_QUALITY, method=4)
     upright.save(buffer, format=fmt, **options)
     return CleanImage(buffer.getvalue(), CONTENT_TYPES[fmt], fmt, upright.width, upright.height)
+
+
+def clean_base64_image(text: str, field: str, limits: ImageLimits) -> bytes:
+    """A base64 field of the API (size checked before decoding) cleaned like any upload."""
+    from openkyc.kit.base64data import decode_base64_field
+
+    return clean_image(decode_base64_field(text, field, limits.max_bytes), limits, field=field).data

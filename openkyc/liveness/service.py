@@ -19,7 +19,7 @@ from openkyc.kit import crypto
 from openkyc.kit.base64data import decode_base64_field
 from openkyc.kit.clock import utcnow
 from openkyc.kit.ids import new_id
-from openkyc.kit.image_intake import clean_image
+from openkyc.kit.image_intake import clean_base64_image
 from openkyc.kit.runtime import Runtime
 from openkyc.liveness.errors import (
     ChallengeExpired,
@@ -265,13 +265,7 @@ def analyze(
     """POST /v1/liveness/analyze: passive cues on one still, which cannot prove liveness."""
     started = time.perf_counter()
     usage.ensure_available(session, tenant, MODULE)
-    image = clean_image(
-        decode_base64_field(
-            request.image_live_base64, "image_live_base64", runtime.image_limits.max_bytes
-        ),
-        runtime.image_limits,
-        field="image_live_base64",
-    ).data
+    image = clean_base64_image(request.image_live_base64, "image_live_base64", runtime.image_limits)
     try:
         passive = engine.analyze_still(image)
         fingerprint = engine.fingerprint_image(engine.decode_image(image))

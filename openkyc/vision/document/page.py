@@ -1,0 +1,334 @@
+"""Find the document in a photo, warp it upright to its canonical size, and grade the capture.
+
+Pipeline: downscale -> edge and brightness masks -> largest convex quadrilateral with a card-like
+aspect -> perspective warp to PAGE_MM x CANONICAL_PX_PER_MM (long side horizontal) -> quality
+(sharpness, glare, resolution, cropping) and refusal reasons. Without an outline the whole
+photo is the page and Tesseract OSD turns it by 90/180/270. Whether an outlined page is upside
+down is decided by the reader (`viz.read_printed_fields` retries at 180 degrees when its text
+confidence is low, and reports `turned`); `flip_page` applies that to a PageResult.
+
+EXIF orientation is the decoder's job: `rgb` is taken as the pixels to show.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from openkyc.vision.document.layouts.model import PAGE_MM, PageFormat
+from openkyc.vision.document.page_orient import osd_rotation
+
+UInt8Array = npt.NDArray[np.uint8]
+FloatArray = npt.NDArray[np.float32]
+
+DETECT_MAX_SIDE = 1000
+"""Quad search runs on a copy this large: enough for card edges, fast on 2 cores."""
+WARP_MAX_SIDE = 2400
+"""Large phone photos (4584 px) are capped before warping; the warp only needs ~10 px/mm."""
+CANONICAL_PX_PER_MM = 10.0
+"""Canonical page resolution (254 dpi): ID-1 is 856x540 px; Tesseract reads 2.5 mm text well."""
+WHOLE_PHOTO_SIDE = 1250
+"""Without an outline the page is the photo with its long side scaled (up or down) to this,
+the width of a canonical ID-3 page: the 748 px floor photo read 0/2 names at its own size and
+2/2 at this size."""
+MIN_AREA_FRACTION = 0.12
+"""A quad smaller than this share of the image is not taken as the document."""
+MAX_AREA_FRACTION = 0.92
+"""A quad this large is the photo frame itself (scans, bright masks), not an outline found."""
+FRAME_ASPECT_TOL = 0.05
+"""An outline on all four borders within this of the photo's aspect is the photo frame."""
+ASPECT_RANGE = (1.25, 1.80)
+"""Width/height of accepted quads: ID-1 1.586, ID-2 1.419, ID-3 1.420, with perspective slack."""
+BORDER_MARGIN = 0.01
+"""A corner closer than this share of the image side to its border counts as touching it."""
+SHARPNESS_REF = 400.0
+"""Laplacian variance mapped to sharpness 1.0 (crisp 254 dpi specimen renders reach 600-2000)."""
+SHARPNESS_MIN = 0.08
+"""Refuse below this. CIV specimen photo (9 px/mm): blur sigma 0.8 -> 0.50, 1.5 -> 0.18,
+2.5 -> 0.06, 4 -> 0.03; Tesseract still read every field at sigma 1.5."""
+GLARE_LEVEL = 250
+"""A pixel whose three channels are all at or above this is a clipped highlight."""
+GLARE_MAX = 0.08
+"""Refuse when more than this share of the page is clipped (a lamp spot over a name field).
+A CIV specimen photo with a strength-1.6 highlight measures 0.18; strength 0.3 measures 0."""
+PAPER_WHITE = 245
+"""Page median grey at or above this: the background itself is clipped (a flatbed scan of a
+pale card), so clipped pixels are paper, not glare, and do not refuse the image."""
+MIN_PX_PER_MM = 4.0
+"""Below ~100 dpi printed 2.5 mm text has fewer than 10 px of height: unreadable."""
+
+
+@dataclass(frozen=True)
+class Quality:
+    sharpness: float
+    """0-1, variance of the Laplacian of the warped page / SHARPNESS_REF, capped at 1."""
+    glare: float
+    """Share of the page's pixels that are clipped highlights."""
+    resolution: float
+    """Pixels per millimetre of the document in the source photo."""
+    cropping: float
+    """Share of the document's corners lying on the photo border (0 = whole document seen)."""
+
+
+@dataclass(frozen=True)
+class Refusal:
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class PageResult:
+    found: bool
+    """False when no document outline was found and the whole photo is used as the page."""
+    quad: tuple[tuple[float, float], ...]
+    """Document corners in the source photo (tl, tr, br, bl of the upright page)."""
+    rgb: UInt8Array
+    """The page, warped to its canonical size (or the whole photo, capped, when not found)."""
+    page_format: PageFormat
+    rotation: int
+    """Clockwise degrees the document was turned in the photo (0, 90, 180, 270)."""
+    quality: Quality
+    refusals: tuple[Refusal, ...]
+
+    @property
+    def readable(self) -> bool:
+        return not self.refusals
+
+
+def _downscale(rgb: UInt8Array, max_side: int) -> tuple[UInt8Array, float]:
+    scale = min(1.0, max_side / max(rgb.shape[:2]))
+    if scale == 1.0:
+        return rgb, 1.0
+    size = (round(rgb.shape[1] * scale), round(rgb.shape[0] * scale))
+    return np.asarray(cv2.resize(rgb, size, interpolation=cv2.INTER_AREA), np.uint8), scale
+
+
+def _masks(gray: UInt8Array) -> list[UInt8Array]:
+    """Edge map and bright-object map: one finds cards on busy tables, the other on plain ones."""
+    blurred = cv2.GaussianBlur(gray, (5, 5), 0)
+    edges = cv2.dilate(cv2.Canny(blurred, 30, 90), np.ones((5, 5), np.uint8))
+    _, bright = cv2.threshold(blurred, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    bright = cv2.morphologyEx(bright, cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8))
+    return [np.asarray(edges, np.uint8), np.asarray(bright, np.uint8)]
+
+
+def _order(pts: FloatArray) -> FloatArray:
+    """Corners as tl, tr, br, bl, with the long side horizontal."""
+    centre = pts.mean(axis=0)
+    angles = np.arctan2(pts[:, 1] - centre[1], pts[:, 0] - centre[0])
+    ordered = pts[np.argsort(angles)]  # clockwise in image coordinates, starting anywhere
+    start = int(np.argmin(ordered.sum(axis=1)))
+    ordered = np.roll(ordered, -start, axis=0)
+    top = np.linalg.norm(ordered[1] - ordered[0])
+    side = np.linalg.norm(ordered[3] - ordered[0])
+    if side > top:  # portrait outline: the card lies on its side
+        ordered = np.roll(ordered, -1, axis=0)
+    return ordered.astype(np.float32)
+
+
+def _aspect(quad: FloatArray) -> float:
+    width = (np.linalg.norm(quad[1] - quad[0]) + np.linalg.norm(quad[2] - quad[3])) / 2
+    height = (np.linalg.norm(quad[3] - quad[0]) + np.linalg.norm(quad[2] - quad[1])) / 2
+    return float(width) / max(float(height), 1.0)
+
+
+def find_quad(gray: UInt8Array) -> FloatArray | None:
+    """The largest convex card-shaped quadrilateral in `gray`, or None."""
+    area_min = MIN_AREA_FRACTION * gray.shape[0] * gray.shape[1]
+    best: tuple[float, FloatArray] | None = None
+    for mask in _masks(gray):
+        contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        for contour in sorted(contours, key=cv2.contourArea, reverse=True)[:5]:
+            area = cv2.contourArea(contour)
+            if area < area_min:
+                break
+            if area > MAX_AREA_FRACTION * gray.shape[0] * gray.shape[1]:
+                continue
+            hull = cv2.convexHull(contour)
+            approx = cv2.approxPolyDP(hull, 0.02 * cv2.arcLength(hull, True), True)
+            if len(approx) != 4:
+                continue
+            quad = _order(approx.reshape(4, 2).astype(np.float32))
+            if ASPECT_RANGE[0] <= _aspect(quad) <= ASPECT_RANGE[1] and (
+                best is None or area > best[0]
+            ):
+                best = (area, quad)
+    return None if best is None else best[1]
+
+
+def guess_format(aspect: float) -> PageFormat:
+    """ID-1 cards are 1.586 wide per high; passport pages (ID-3) and ID-2 are ~1.42."""
+    return "ID1" if aspect > 1.5 else "ID3"
+
+
+def _warp(rgb: UInt8Array, quad: FloatArray, page_format: PageFormat) -> UInt8Array:
+    mm_w, mm_h = PAGE_MM[page_format]
+    width, height = round(mm_w * CANONICAL_PX_PER_MM), round(mm_h * CANONICAL_PX_PER_MM)
+    target = np.array(
+        [[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], np.float32
+    )
+    matrix = cv2.getPerspectiveTransform(quad, target)
+    out = cv2.warpPerspective(rgb, matrix, (width, height), flags=cv2.INTER_AREA)
+    return np.asarray(out, np.uint8)
+
+
+def _is_frame(quad: FloatArray, shape: tuple[int, ...]) -> bool:
+    """All corners on the border with the photo's own aspect: the frame, not a card outline."""
+    frame_aspect = max(shape[0], shape[1]) / min(shape[0], shape[1])
+    return _touching(quad, shape) == 4 and abs(_aspect(quad) - frame_aspect) < FRAME_ASPECT_TOL
+
+
+def _touching(quad: FloatArray, shape: tuple[int, ...]) -> int:
+    """How many corners lie on (or within BORDER_MARGIN of) the photo border."""
+    margin_x, margin_y = BORDER_MARGIN * shape[1], BORDER_MARGIN * shape[0]
+    return sum(
+        x <= margin_x
+        or y <= margin_y
+        or x >= shape[1] - 1 - margin_x
+        or y >= shape[0] - 1 - margin_y
+        for x, y in quad.tolist()
+    )
+
+
+def _quality(page: UInt8Array, quad: FloatArray, shape: tuple[int, ...], fmt: str) -> Quality:
+    gray = cv2.cvtColor(page, cv2.COLOR_RGB2GRAY)
+    sharp = float(cv2.Laplacian(gray, cv2.CV_64F).var()) / SHARPNESS_REF
+    clipped = float(np.mean(np.all(page >= GLARE_LEVEL, axis=2)))
+    width_px = float(np.linalg.norm(quad[1] - quad[0]) + np.linalg.norm(quad[2] - quad[3])) / 2
+    margin_x, margin_y = BORDER_MARGIN * shape[1], BORDER_MARGIN * shape[0]
+    touching = sum(
+        x <= margin_x
+        or y <= margin_y
+        or x >= shape[1] - 1 - margin_x
+        or y >= shape[0] - 1 - margin_y
+        for x, y in quad.tolist()
+    )
+    return Quality(
+        sharpness=round(min(1.0, sharp), 3),
+        glare=round(clipped, 4),
+        resolution=round(width_px / PAGE_MM[fmt][0], 2),
+        cropping=touching / 4,
+    )
+
+
+def refusals(quality: Quality, found: bool, paper_white: bool = False) -> tuple[Refusal, ...]:
+    """Reasons a person can act on, in the order they should fix them.
+
+    Cropping refuses only when some but not all corners touch the border: all four touching
+    is a tight scan or crop of the whole document.
+    """
+    out = []
+    if found and 0 < quality.cropping < 1:
+        out.append(
+            Refusal(
+                "document_cropped",
+                "A corner of the document is outside the "
+                "photo: move back so the whole document shows with a margin.",
+            )
+        )
+    if quality.resolution < MIN_PX_PER_MM:
+        out.append(
+            Refusal(
+                "low_resolution",
+                f"The document is {quality.resolution:.1f} "
+                f"px/mm (< {MIN_PX_PER_MM}): move closer or use more pixels.",
+            )
+        )
+    if quality.sharpness < SHARPNESS_MIN:
+        out.append(
+            Refusal(
+                "too_blurry",
+                f"Sharpness {quality.sharpness:.2f} < {SHARPNESS_MIN}: "
+                "hold still and let the camera focus.",
+            )
+        )
+    if quality.glare > GLARE_MAX and not paper_white:
+        out.append(
+            Refusal(
+                "glare",
+                f"{quality.glare:.0%} of the document is washed out "
+                f"(> {GLARE_MAX:.0%}): tilt the document away from the light.",
+            )
+        )
+    return tuple(out)
+
+
+def find_document(rgb: UInt8Array, page_format: PageFormat | None = None) -> PageResult:
+    """Locate, straighten and grade the document in an RGB photo.
+
+    `page_format` forces the canonical size (e.g. from a layout hint); otherwise the outline's
+    aspect decides. Without a usable outline the whole photo is the page (`found=False`).
+    """
+    work, _ = _downscale(rgb, WARP_MAX_SIDE)
+    found_quad, quad = _outline(work)
+    scale_x, scale_y = rgb.shape[1] / work.shape[1], rgb.shape[0] / work.shape[0]
+    source: FloatArray = (quad * np.array([scale_x, scale_y], np.float32)).astype(np.float32)
+    rotation = _base_rotation(quad)
+    if found_quad is None:
+        # 0 vs 180 of an outlined card is left to the reader's confidence (OSD inverted some
+        # landscape cards); a whole photo may lie on its side, which OSD tells reliably
+        turn = osd_rotation(_downscale(work, DETECT_MAX_SIDE)[0])
+        work = np.ascontiguousarray(np.rot90(work, k=-(turn // 90)))
+        quad = _order(_corners(work))
+        source = np.roll(_corners(rgb), turn // 90, axis=0)
+        rotation = turn
+    fmt = page_format or guess_format(_aspect(quad))
+    if found_quad is None:  # keep the photo's own aspect: squashing it into a card distorts text
+        page = _resize_long_side(work, WHOLE_PHOTO_SIDE)
+    else:
+        page = _warp(work, quad, fmt)
+    quality = _quality(page, quad, work.shape, fmt)
+    source_quad = tuple((float(x), float(y)) for x, y in source.tolist())
+    return PageResult(
+        found=found_quad is not None,
+        quad=source_quad,
+        rgb=page,
+        page_format=fmt,
+        rotation=rotation,
+        quality=quality,
+        refusals=refusals(quality, found_quad is not None, _paper_white(page)),
+    )
+
+
+def _resize_long_side(img: UInt8Array, side: int) -> UInt8Array:
+    scale = side / max(img.shape[:2])
+    size = (round(img.shape[1] * scale), round(img.shape[0] * scale))
+    method = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
+    return np.asarray(cv2.resize(img, size, interpolation=method), np.uint8)
+
+
+def _outline(work: UInt8Array) -> tuple[FloatArray | None, FloatArray]:
+    """(the card outline or None, the quad to warp: the outline or the whole photo)."""
+    small, scale = _downscale(work, DETECT_MAX_SIDE)
+    found = find_quad(np.asarray(cv2.cvtColor(small, cv2.COLOR_RGB2GRAY), np.uint8))
+    if found is not None and _is_frame(found, small.shape):
+        found = None  # the photo frame itself: a tight scan, or no outline at all
+    if found is not None:
+        return found, found / scale
+    return None, _order(_corners(work))
+
+
+def _paper_white(page: UInt8Array) -> bool:
+    return float(np.median(cv2.cvtColor(page, cv2.COLOR_RGB2GRAY))) >= PAPER_WHITE
+
+
+def flip_page(result: PageResult) -> PageResult:
+    """The same result turned 180 degrees (when the reader finds the text upside down)."""
+    page = np.ascontiguousarray(result.rgb[::-1, ::-1])
+    quad = result.quad[2:] + result.quad[:2]
+    return replace(result, rgb=page, quad=quad, rotation=(result.rotation + 180) % 360)
+
+
+def _corners(img: npt.NDArray[Any]) -> FloatArray:
+    height, width = img.shape[:2]
+    return np.array([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], np.float32)
+
+
+def _base_rotation(quad: FloatArray) -> int:
+    """How far the upright top edge (tl -> tr) is turned in the photo, to the nearest 90."""
+    dx, dy = quad[1] - quad[0]
+    return int(round(np.degrees(np.arctan2(dy, dx)) / 90.0) * 90) % 360

@@ -1,0 +1,1 @@
+"""SPECIMEN documents rendered by the project, with realistic degradations, for tests."""

@@ -1,0 +1,155 @@
+"""OCR engines for printed text: Tesseract 5 (Debian binary) and RapidOCR (PP-OCRv4 ONNX).
+
+Tesseract keeps French accents (fra model) and is fast on an upright page; RapidOCR reads
+skewed or rotated text but has no ç ê ô î ë ñ and merges words. Both return `TextLine`s in
+page pixels. The Tesseract binary is called through subprocess with a timeout (no Python
+binding dependency); RapidOCR is loaded lazily, once per process.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import os
+import re
+import subprocess
+from typing import Any
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from openkyc.vision.document.viz.types import TextLine, Word
+
+UInt8Array = npt.NDArray[np.uint8]
+
+TESSERACT = "tesseract"
+TESSERACT_TIMEOUT_S = 20.0
+"""A canonical ID-1 page takes 0.4-1.5 s on this 2-core machine; 20 s means it is stuck."""
+TESSERACT_PSM = "3"
+"""Automatic layout: on a CIV specimen it kept ï and è where psm 11 (sparse) read "Héléne"."""
+PAGE_DPI = "254"
+# tessedit_do_invert=0: skip the second, inverted-image pass (0.88 -> 0.64 s on one page);
+# the packs print dark text on light backgrounds.
+"""The canonical page is 10 px/mm (see page.CANONICAL_PX_PER_MM)."""
+
+
+CAMEL = re.compile(r"(?<=[a-zà-ÿ])(?=[A-ZÀ-Þ])")
+"""RapidOCR drops spaces ("AichaAdjouaHelene"); a lower-to-upper change marks a word start."""
+
+
+TESSERACT_ENV = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+"""Tesseract's OpenMP threads fight each other on 2 shared cores: one ID-1 page took 0.55-1.05 s
+with the default and 0.17 s with one thread (same text read)."""
+
+
+class OcrError(RuntimeError):
+    """An OCR engine could not run (binary missing, timeout)."""
+
+
+def _words_to_lines(rows: list[dict[str, str]]) -> list[TextLine]:
+    groups: dict[tuple[str, str, str], list[Word]] = {}
+    for row in rows:
+        text = (row.get("text") or "").strip()
+        if row.get("level") != "5" or not text or float(row.get("conf") or -1) < 0:
+            continue
+        x, y, w, h = (int(row[k]) for k in ("left", "top", "width", "height"))
+        word = Word(text, (x, y, x + w, y + h), float(row["conf"]) / 100.0)
+        groups.setdefault((row["block_num"], row["par_num"], row["line_num"]), []).append(word)
+    return [_line(words, "tesseract") for words in groups.values()]
+
+
+def _line(words: list[Word], engine: Any) -> TextLine:
+    words = sorted(words, key=lambda w: w.box[0])
+    box = (
+        min(w.box[0] for w in words),
+        min(w.box[1] for w in words),
+        max(w.box[2] for w in words),
+        max(w.box[3] for w in words),
+    )
+    confidence = float(np.mean([w.confidence for w in words]))
+    return TextLine(" ".join(w.text for w in words), box, confidence, tuple(words), engine)
+
+
+def tesseract_lines(
+    rgb: UInt8Array, languages: tuple[str, ...], psm: str = TESSERACT_PSM
+) -> list[TextLine]:
+    """Word boxes from `tesseract ... tsv`, grouped into Tesseract's own lines."""
+    ok, png = cv2.imencode(".png", cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY))
+    if not ok:
+        raise OcrError("could not encode the page for Tesseract")
+    command = [TESSERACT, "stdin", "stdout", "-l", "+".join(languages), "--psm", psm,
+               "--dpi", PAGE_DPI, "-c", "tessedit_do_invert=0", "tsv"]  # fmt: skip
+    try:
+        done = subprocess.run(
+            command,
+            input=png.tobytes(),
+            capture_output=True,
+            timeout=TESSERACT_TIMEOUT_S,
+            env=TESSERACT_ENV,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise OcrError(f"tesseract failed: {exc}") from exc
+    if done.returncode != 0:
+        raise OcrError(done.stderr.decode("utf-8", "replace")[-300:])
+    reader = csv.DictReader(
+        io.StringIO(done.stdout.decode("utf-8", "replace")),
+        delimiter="\t",
+        quoting=csv.QUOTE_NONE,
+    )
+    return _words_to_lines(list(reader))
+
+
+RAPIDOCR_OPTIONS: dict[str, Any] = {
+    "intra_op_num_threads": 1,
+    "inter_op_num_threads": 1,
+    "det_limit_type": "max",
+    "det_limit_side_len": 960,
+}
+"""One onnxruntime thread (1.13 s -> 0.70 s per ID-1 page on the shared 2 cores) and no
+upscaling of the page for detection (the default scales the short side up to 736 px):
+0.52 s, same text on the CIV specimen."""
+
+
+@functools.cache
+def _rapidocr() -> Any:
+    from rapidocr_onnxruntime import RapidOCR
+
+    return RapidOCR(**RAPIDOCR_OPTIONS)
+
+
+def rapidocr_lines(rgb: UInt8Array) -> list[TextLine]:
+    """RapidOCR boxes (one per detected text run); words split on spaces with shared boxes."""
+    return rapidocr_read(rgb)[0]
+
+
+def rapidocr_read(rgb: UInt8Array) -> tuple[list[TextLine], float]:
+    """RapidOCR lines and the median text-line angle in degrees (counter-clockwise positive)."""
+    result, _ = _rapidocr()(cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
+    lines, angles = [], []
+    for points, text, score in result or []:
+        pts = np.asarray(points, np.float32)
+        dx, dy = pts[1] - pts[0]
+        if np.hypot(dx, dy) > 3 * np.linalg.norm(pts[3] - pts[0]):  # long runs give angles
+            angles.append(float(np.degrees(np.arctan2(-dy, dx))))
+        box = (int(pts[:, 0].min()), int(pts[:, 1].min()),
+               int(pts[:, 0].max()), int(pts[:, 1].max()))  # fmt: skip
+        words = _split_run(CAMEL.sub(" ", str(text)), box, float(score))
+        if words:
+            lines.append(_line(words, "rapidocr"))
+    return lines, (float(np.median(angles)) if angles else 0.0)
+
+
+def _split_run(text: str, box: tuple[int, int, int, int], score: float) -> list[Word]:
+    """Give each space-separated token its share of the run's width (by character count)."""
+    tokens = text.split()
+    total = max(1, len(text))
+    out, cursor = [], 0
+    for token in tokens:
+        start = text.index(token, cursor)
+        cursor = start + len(token)
+        x0 = box[0] + (box[2] - box[0]) * start // total
+        x1 = box[0] + (box[2] - box[0]) * cursor // total
+        out.append(Word(token, (x0, box[1], x1, box[3]), score))
+    return out

@@ -8,11 +8,6 @@ import re
 
 from openkyc.documents.schemas import Check, DocumentRead
 
-#: Under this Laplacian-based sharpness score (0-1) text is often misread.
-MIN_SHARPNESS = 0.15
-#: Above this share of saturated pixels glare likely hides printed data.
-MAX_GLARE = 0.08
-MIN_WIDTH_PX = 600  # narrower captures rarely give a readable MRZ
 _NUMBER = re.compile(r"^[A-Z0-9]{5,20}$")
 
 
@@ -124,34 +119,53 @@ def _format_checks(document: DocumentRead) -> list[Check]:
 
 
 def _quality_checks(document: DocumentRead) -> list[Check]:
+    """The capture's quality as measured on the found page (refusal messages say what to do)."""
     quality = document.quality
-    sharp = float(quality.get("sharpness", 1.0))
-    glare = float(quality.get("glare", 0.0))
-    width = int(quality.get("width", MIN_WIDTH_PX))
-    return [
+    refusals = {r["code"]: r["message"] for r in quality.get("refusals", [])}
+    found = bool(quality.get("document_found"))
+    checks = [
         Check(
-            name="image_sharpness",
-            status="pass" if sharp >= MIN_SHARPNESS else "warn",
-            message=f"sharpness {sharp:.2f} (minimum {MIN_SHARPNESS})",
+            name="document_outline",
+            status="pass" if found else "warn",
+            message="the document's outline was found and straightened"
+            if found
+            else "no document outline was found; the whole photo was read",
         ),
         Check(
-            name="image_glare",
-            status="pass" if glare <= MAX_GLARE else "warn",
-            message=f"{glare:.1%} of the image is saturated (maximum {MAX_GLARE:.0%})",
+            name="bad_cropping",
+            status="fail" if "document_cropped" in refusals else "pass",
+            message=refusals.get("document_cropped", "the whole document is in the photo"),
         ),
-        Check(
-            name="image_resolution",
-            status="pass" if width >= MIN_WIDTH_PX else "warn",
-            message=f"image is {width} px wide (at least {MIN_WIDTH_PX} recommended)",
-        ),
+    ]
+    for code, name in (
+        ("too_blurry", "image_sharpness"),
+        ("glare", "image_glare"),
+        ("low_resolution", "image_resolution"),
+    ):
+        checks.append(
+            Check(
+                name=name,
+                status="warn" if code in refusals else "pass",
+                message=refusals.get(code, f"{name.removeprefix('image_')} is fine"),
+            )
+        )
+    checks.append(
         Check(
             name="portrait_present",
             status="pass" if document.face_found else "fail",
             message="a portrait was found on the document"
             if document.face_found
             else "no portrait was found on the document (bad cropping or not an identity document)",
-        ),
-    ]
+        )
+    )
+    return checks
+
+
+def _layout_checks(document: DocumentRead) -> list[Check]:
+    """The layout pack's own rules (CNIC format and sex digit, NPI length, ...), minus the date
+    checks this module already makes."""
+    own = {"not_expired", "dates_coherent"}
+    return [Check.model_validate(c) for c in document.layout_checks if c["name"] not in own]
 
 
 def validate(document: DocumentRead, today: dt.date, minimum_age: int = 18) -> list[Check]:
@@ -159,6 +173,7 @@ def validate(document: DocumentRead, today: dt.date, minimum_age: int = 18) -> l
         _mrz_checks(document)
         + _date_checks(document, today, minimum_age)
         + _format_checks(document)
+        + _layout_checks(document)
         + _quality_checks(document)
     )
 

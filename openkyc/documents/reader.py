@@ -1,23 +1,30 @@
-"""Reading one document: the MRZ (front, else back) with two engines, the portrait, the
-quality of the capture, and fields taken from the MRZ where it was accepted. Pure orchestration
-of the vision library: no database, no tenant."""
+"""Reading one document: the MRZ (front, else back) with two engines, the page (outline,
+perspective, quality), the printed fields with Tesseract and RapidOCR, type and country, the
+portrait. The MRZ is authoritative for names and dates where it was accepted; printed fields
+fill what it lacks and carry the accents. Pure orchestration of the vision library."""
 
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, replace
 
 import numpy as np
 from PIL import Image
 
 from openkyc.documents.schemas import CheckDigitOut, Detected, DocumentRead, FieldValue, MrzOut
+from openkyc.vision.document.classify import classify, layout_for
+from openkyc.vision.document.layouts import layout_rules
 from openkyc.vision.document.mrz.read import MrzRead, read_mrz
+from openkyc.vision.document.page import PageResult, find_document, flip_page
+from openkyc.vision.document.viz import OcrError, VizResult, read_printed_fields
 from openkyc.vision.face import FaceError, PortraitCrop, crop_document_portrait
 
-#: Confidence of a field from an accepted MRZ (check digits and two engines agree) versus one
-#: from a zone that was read but not accepted.
+#: Confidence of a field from an accepted MRZ (check digits pass, a second read confirms what
+#: they do not cover) and from a zone that was read but not accepted.
 MRZ_ACCEPTED_CONFIDENCE = 0.99
 MRZ_UNACCEPTED_CONFIDENCE = 0.5
+NAME_FIELDS = ("surname", "given_names")
 
 
 @dataclass(frozen=True)
@@ -40,6 +47,30 @@ def _mrz(evidence: Evidence) -> tuple[MrzRead, str]:
     return front, "front"
 
 
+def _plain(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.upper())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+def _confirm_names(mrz: MrzRead, viz: VizResult | None) -> MrzRead:
+    """Tesseract's read of the printed names is independent of RapidOCR's read of the MRZ:
+    when they agree (accents aside), the names are confirmed."""
+    result = mrz.result
+    if viz is None or result is None or not mrz.names_pending:
+        return mrz
+    printed = {name: _plain(viz.fields[name].value) for name in NAME_FIELDS if name in viz.fields}
+    if printed.get("surname") != result.surname or not printed.get("given_names", "").split():
+        return mrz
+    if printed["given_names"].split()[0] != (result.given_names.split() or [""])[0]:
+        return mrz
+    return replace(
+        mrz,
+        accepted=True,
+        engine="both",
+        reason="every check digit passes as read; the names match the printed zone",
+    )
+
+
 def _mrz_out(read: MrzRead, side: str) -> MrzOut | None:
     result = read.result
     if result is None:
@@ -59,11 +90,20 @@ def _mrz_out(read: MrzRead, side: str) -> MrzOut | None:
     )
 
 
-def _mrz_fields(read: MrzRead) -> dict[str, FieldValue]:
-    result = read.result
+def _fields(mrz: MrzRead, viz: VizResult | None) -> dict[str, FieldValue]:
+    fields: dict[str, FieldValue] = {}
+    if viz is not None:
+        for name, printed_value in viz.fields.items():
+            fields[name] = FieldValue(
+                value=printed_value.value,
+                value_accented=printed_value.value_accented,
+                confidence=round(printed_value.confidence, 3),
+                source="viz",
+            )
+    result = mrz.result
     if result is None:
-        return {}
-    confidence = MRZ_ACCEPTED_CONFIDENCE if read.accepted else MRZ_UNACCEPTED_CONFIDENCE
+        return fields
+    confidence = MRZ_ACCEPTED_CONFIDENCE if mrz.accepted else MRZ_UNACCEPTED_CONFIDENCE
     values = {
         "surname": result.surname,
         "given_names": result.given_names,
@@ -75,45 +115,80 @@ def _mrz_fields(read: MrzRead) -> dict[str, FieldValue]:
         "sex": result.sex,
         "document_code": result.document_code,
     }
+    for name, value in values.items():
+        printed = fields.get(name)
+        if not value or (printed and not mrz.accepted and printed.confidence > confidence):
+            continue
+        accented = (
+            printed.value_accented if printed and _plain(printed.value) == _plain(value) else None
+        )
+        fields[name] = FieldValue(
+            value=value, value_accented=accented, confidence=confidence, source="mrz"
+        )
+    return fields
+
+
+def _read_viz(page: PageResult, layout: str | None) -> VizResult | None:
+    try:
+        return read_printed_fields(page.rgb, layout=layout, use_zones=page.found)
+    except OcrError:
+        return None
+
+
+def _portrait(page: PageResult, evidence: Evidence) -> PortraitCrop | None:
+    for image in (page.rgb, evidence.front) if page.found else (evidence.front,):
+        try:
+            return crop_document_portrait(image)
+        except FaceError:
+            continue
+    return None
+
+
+def _quality(page: PageResult) -> dict[str, object]:
+    q = page.quality
     return {
-        name: FieldValue(value=value, confidence=confidence, source="mrz")
-        for name, value in values.items()
-        if value
-    }
-
-
-def _quality(image: np.ndarray) -> dict[str, float | int | str]:
-    import cv2
-
-    grey = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
-    small = cv2.resize(grey, (640, round(640 * grey.shape[0] / grey.shape[1])))
-    sharpness = float(cv2.Laplacian(small, cv2.CV_64F).var())
-    return {
-        "width": int(image.shape[1]),
-        "height": int(image.shape[0]),
-        "sharpness": round(min(1.0, sharpness / 500.0), 3),
-        "glare": round(float((small >= 250).mean()), 4),
+        "document_found": page.found,
+        "sharpness": round(q.sharpness, 3),
+        "glare": round(q.glare, 4),
+        "resolution_px_per_mm": round(q.resolution, 2),
+        "cropping": round(q.cropping, 2),
+        "rotation_deg": page.rotation,
+        "refusals": [{"code": r.code, "message": r.message} for r in page.refusals],
     }
 
 
 def read(evidence: Evidence) -> tuple[DocumentRead, PortraitCrop | None]:
     """The document as read, and its portrait when a face was found."""
     mrz, side = _mrz(evidence)
-    try:
-        portrait: PortraitCrop | None = crop_document_portrait(evidence.front)
-    except FaceError:
-        portrait = None
-    result = mrz.result
-    detected = Detected(
-        type=result.document_type if result else None,
-        country=result.issuing_country if result else None,
-        confidence=(0.95 if mrz.accepted else 0.6) if result else 0.0,
+    page = find_document(evidence.front)
+    hinted = classify([], mrz=mrz.result) if mrz.result else None
+    aspect = page.rgb.shape[1] / max(1, page.rgb.shape[0])
+    viz = _read_viz(page, layout_for(hinted, aspect) if hinted else None)
+    if viz is not None and viz.turned == 180:
+        page = flip_page(page)
+    mrz = _confirm_names(mrz, viz)
+    detected = classify([line.text for line in viz.lines] if viz else [], mrz=mrz.result)
+    fields = _fields(mrz, viz)
+    rules = (
+        [
+            {"name": c.name, "status": c.status, "message": c.message}
+            for c in layout_rules(viz.layout, fields)
+        ]
+        if viz
+        else []
     )
+    portrait = _portrait(page, evidence)
     document = DocumentRead(
-        detected=detected,
-        fields=_mrz_fields(mrz),
+        detected=Detected(
+            type=detected.type,
+            country=detected.country,
+            confidence=round(detected.confidence, 3),
+        ),
+        fields=fields,
         mrz=_mrz_out(mrz, side),
-        quality=_quality(evidence.front),
+        quality=_quality(page),
         face_found=portrait is not None,
+        layout=viz.layout if viz else None,
+        layout_checks=rules,
     )
     return document, portrait

@@ -57,6 +57,10 @@ class DocumentRead(BaseModel):
     mrz: MrzOut | None
     quality: dict[str, Any]
     face_found: bool
+    layout: str | None = Field(None, description="the layout pack used to read printed fields")
+    layout_checks: list[dict[str, str]] = Field(
+        default_factory=list, description="the pack's own rules (e.g. CNIC format and sex digit)"
+    )
 
 
 class DocumentOcrResponse(DocumentRead):

@@ -46,6 +46,17 @@ class MrzRead:
     reads: dict[str, tuple[str, ...]] = field(default_factory=dict)
     elapsed_ms: float = 0.0
 
+    @property
+    def names_pending(self) -> bool:
+        """Check digits pass (safe repairs only) and only the names await confirmation."""
+        result = self.result
+        return (
+            not self.accepted
+            and result is not None
+            and result.check_digits_valid
+            and _safe_repairs(result)
+        )
+
 
 @cache
 def _rapidocr() -> Any:

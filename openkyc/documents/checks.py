@@ -121,8 +121,8 @@ def _format_checks(document: DocumentRead) -> list[Check]:
 def _quality_checks(document: DocumentRead) -> list[Check]:
     """The capture's quality as measured on the found page (refusal messages say what to do)."""
     quality = document.quality
-    refusals = {r["code"]: r["message"] for r in quality.get("refusals", [])}
-    found = bool(quality.get("document_found"))
+    refusals = {r.code: r.message for r in quality.refusals}
+    found = quality.document_found
     checks = [
         Check(
             name="document_outline",
@@ -165,7 +165,7 @@ def _layout_checks(document: DocumentRead) -> list[Check]:
     """The layout pack's own rules (CNIC format and sex digit, NPI length, ...), minus the date
     checks this module already makes."""
     own = {"not_expired", "dates_coherent"}
-    return [Check.model_validate(c) for c in document.layout_checks if c["name"] not in own]
+    return [c for c in document.layout_checks if c.name not in own]
 
 
 def validate(document: DocumentRead, today: dt.date, minimum_age: int = 18) -> list[Check]:

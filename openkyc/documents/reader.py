@@ -12,7 +12,15 @@ from dataclasses import dataclass, replace
 import numpy as np
 from PIL import Image
 
-from openkyc.documents.schemas import CheckDigitOut, Detected, DocumentRead, FieldValue, MrzOut
+from openkyc.documents.schemas import (
+    Check,
+    CheckDigitOut,
+    Detected,
+    DocumentRead,
+    FieldValue,
+    MrzOut,
+    Quality,
+)
 from openkyc.vision.document.classify import classify, layout_for
 from openkyc.vision.document.layouts import layout_rules
 from openkyc.vision.document.mrz.read import MrzRead, read_mrz
@@ -144,17 +152,19 @@ def _portrait(page: PageResult, evidence: Evidence) -> PortraitCrop | None:
     return None
 
 
-def _quality(page: PageResult) -> dict[str, object]:
+def _quality(page: PageResult) -> Quality:
     q = page.quality
-    return {
-        "document_found": page.found,
-        "sharpness": round(q.sharpness, 3),
-        "glare": round(q.glare, 4),
-        "resolution_px_per_mm": round(q.resolution, 2),
-        "cropping": round(q.cropping, 2),
-        "rotation_deg": page.rotation,
-        "refusals": [{"code": r.code, "message": r.message} for r in page.refusals],
-    }
+    return Quality.model_validate(
+        {
+            "document_found": page.found,
+            "sharpness": round(q.sharpness, 3),
+            "glare": round(q.glare, 4),
+            "resolution_px_per_mm": round(q.resolution, 2),
+            "cropping": round(q.cropping, 2),
+            "rotation_deg": page.rotation,
+            "refusals": [{"code": r.code, "message": r.message} for r in page.refusals],
+        }
+    )
 
 
 def read(evidence: Evidence) -> tuple[DocumentRead, PortraitCrop | None]:
@@ -171,7 +181,7 @@ def read(evidence: Evidence) -> tuple[DocumentRead, PortraitCrop | None]:
     fields = _fields(mrz, viz)
     rules = (
         [
-            {"name": c.name, "status": c.status, "message": c.message}
+            Check(name=c.name, status=c.status, message=c.message)
             for c in layout_rules(viz.layout, fields)
         ]
         if viz

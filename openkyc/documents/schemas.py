@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -51,14 +51,37 @@ class Detected(BaseModel):
     confidence: float
 
 
+class Check(BaseModel):
+    name: str
+    status: Status
+    message: str
+
+
+class Refusal(BaseModel):
+    code: str
+    message: str
+
+
+class Quality(BaseModel):
+    """The capture as measured on the found page."""
+
+    document_found: bool = False
+    sharpness: float | None = Field(None, description="0-1")
+    glare: float | None = Field(None, description="share of clipped highlights")
+    resolution_px_per_mm: float | None = None
+    cropping: float | None = Field(None, description="share of corners on the photo border")
+    rotation_deg: int = 0
+    refusals: list[Refusal] = Field(default_factory=list)
+
+
 class DocumentRead(BaseModel):
     detected: Detected
     fields: dict[str, FieldValue]
     mrz: MrzOut | None
-    quality: dict[str, Any]
+    quality: Quality
     face_found: bool
     layout: str | None = Field(None, description="the layout pack used to read printed fields")
-    layout_checks: list[dict[str, str]] = Field(
+    layout_checks: list[Check] = Field(
         default_factory=list, description="the pack's own rules (e.g. CNIC format and sex digit)"
     )
 
@@ -67,12 +90,6 @@ class DocumentOcrResponse(DocumentRead):
     images: dict[str, str | None] = Field(description="face_crop_base64: the portrait, JPEG")
     processing_ms: float
     usage: UsageReport
-
-
-class Check(BaseModel):
-    name: str
-    status: Status
-    message: str
 
 
 class ValidateRequest(BaseModel):

@@ -72,7 +72,7 @@ def _ocr(run: Run) -> None:
         "mrz_valid": bool(mrz and mrz.valid),
         "mrz_accepted": bool(mrz and mrz.accepted),
         "expired": bool(expiry and expiry.value < utcnow().date().isoformat()),
-        "quality": document.quality,
+        "quality": document.quality.model_dump(),
         "face_found": document.face_found,
     }
     # The minimum age is judged from the workflow configuration (so a dry-run can change it).

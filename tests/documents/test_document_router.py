@@ -101,3 +101,15 @@ def test_pack_rules_reach_validation(api_module: OpenKYC) -> None:
     assert rule is not None, sorted(checks)
     assert rule["status"] == "fail"
     assert body["document_valid"] is False
+
+
+def test_malformed_ocr_result_is_a_422(api_module: OpenKYC, read: dict[str, Any]) -> None:
+    """Found by fuzzing the OpenAPI schema: a client-made ocr_result must be validated."""
+    document = {k: read[k] for k in ("detected", "fields", "mrz", "quality", "face_found")}
+    for broken in (
+        {**document, "layout_checks": [{"x": "y"}]},
+        {**document, "quality": {"refusals": [{"nope": 1}]}},
+    ):
+        response = api_module.post("/v1/document/validate", {"ocr_result": broken})
+        assert response.status_code == 422, response.text
+        assert response.json()["error"]["code"] == "VALIDATION_FAILED"

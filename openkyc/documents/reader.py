@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -21,7 +22,7 @@ from openkyc.documents.schemas import (
     MrzOut,
     Quality,
 )
-from openkyc.vision.document.classify import classify, layout_for
+from openkyc.vision.document.classify import classify
 from openkyc.vision.document.layouts import layout_rules
 from openkyc.vision.document.mrz.read import MrzRead, read_mrz
 from openkyc.vision.document.page import PageResult, find_document, flip_page
@@ -169,11 +170,13 @@ def _quality(page: PageResult) -> Quality:
 
 def read(evidence: Evidence) -> tuple[DocumentRead, PortraitCrop | None]:
     """The document as read, and its portrait when a face was found."""
-    mrz, side = _mrz(evidence)
-    page = find_document(evidence.front)
-    hinted = classify([], mrz=mrz.result) if mrz.result else None
-    aspect = page.rgb.shape[1] / max(1, page.rgb.shape[0])
-    viz = _read_viz(page, layout_for(hinted, aspect) if hinted else None)
+    # The MRZ read (RapidOCR, which releases the GIL) and the printed-field read (a
+    # Tesseract process) are independent: run them side by side.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        mrz_read = pool.submit(_mrz, evidence)
+        page = find_document(evidence.front)
+        viz = _read_viz(page, None)
+        mrz, side = mrz_read.result()
     if viz is not None and viz.turned == 180:
         page = flip_page(page)
     mrz = _confirm_names(mrz, viz)

@@ -1,5 +1,6 @@
-"""Fuzz every tenant route from the OpenAPI schema (schemathesis) with signed requests against a
-real `openkyc serve`: no input may produce a 500, and every error has the contract shape.
+"""Fuzz every route from the OpenAPI schema (schemathesis), tenant routes with signed requests
+and operator routes with a bearer token, against a real `openkyc serve`: no input may produce
+a 500, and every error has the contract shape.
 It found a real 500 once (a client-made ocr_result): it stays as a regression test."""
 
 from __future__ import annotations
@@ -85,6 +86,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict
         check=True,
         capture_output=True,
     )
+    token = subprocess.run(
+        [*cli, "operator", "token", "create", "fuzz", "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    key["operator_token"] = json.loads(token)["token"]
     port = _free_port()
     process = subprocess.Popen(
         [*cli, "serve", "--port", str(port)],
@@ -107,28 +116,32 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict
 
 def test_no_input_makes_a_server_error(server: tuple[str, dict[str, str]]) -> None:
     base, key = server
-    session = requests.Session()
-    session.auth = Signed(key)
+    tenant, operator = requests.Session(), requests.Session()
+    tenant.auth = Signed(key)
+    operator.headers["Authorization"] = f"Bearer {key['operator_token']}"
     schema = schemathesis.openapi.from_url(f"{base}/openapi.json")
     checked = 0
-    for result in schema.get_all_operations():
-        operation = result.ok()
-        if operation.path.startswith("/v1/operator"):
-            continue
-
-        @given(case=operation.as_strategy())
-        @settings(
-            max_examples=EXAMPLES,
-            deadline=None,
-            database=None,
-            suppress_health_check=list(HealthCheck),
-        )
-        def check(case: Any) -> None:
-            response = case.call(session=session)
-            assert response.status_code < 500, (case.method, case.path, response.text[:300])
-            if response.status_code >= 400:
-                assert set(response.json()) == {"error"}
-
-        check()
+    # Operator routes last: they may change the tenant being fuzzed (plans, suspension).
+    operations = sorted(
+        (r.ok() for r in schema.get_all_operations()),
+        key=lambda op: op.path.startswith("/v1/operator"),
+    )
+    for operation in operations:
+        session = operator if operation.path.startswith("/v1/operator") else tenant
+        _fuzz(operation, session)
         checked += 1
-    assert checked >= 30  # every tenant route was fuzzed
+    assert checked >= 40  # every route was fuzzed, tenant and operator
+
+
+def _fuzz(operation: Any, session: requests.Session) -> None:
+    @given(case=operation.as_strategy())
+    @settings(
+        max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    )
+    def check(case: Any) -> None:
+        response = case.call(session=session)
+        assert response.status_code < 500, (case.method, case.path, response.text[:300])
+        if response.status_code >= 400:
+            assert set(response.json()) == {"error"}
+
+    check()

@@ -27,7 +27,6 @@ from sqlalchemy.orm import Session
 
 from openkyc.invoices import service as invoice_service
 from openkyc.jobs import service as jobs
-from openkyc.jobs.models import Job
 from openkyc.kit.db import transaction
 from openkyc.kit.logging import bind_trace_id, clear_context, get_logger
 from openkyc.kit.runtime import Runtime
@@ -219,7 +218,3 @@ class EmbeddedWorkers(JobRunner):
                 periodic.run(self.runtime, session)
         except Exception:  # logged and retried at the next tick
             log.exception("periodic task failed", task=periodic.name)
-
-
-def stale_jobs(session: Session, grace: dt.timedelta) -> list[Job]:
-    return jobs.stale(session, grace)

@@ -40,11 +40,9 @@ class TenantKey:
 
 
 def create_tenant(platform: Platform, name: str = "Test tenant", plan: str = "pro") -> TenantKey:
+    data = TenantCreate(name=name, plan=plan, country="CIV")  # type: ignore[arg-type]
     with transaction(platform.sessions) as session:
-        tenant = tenants.create(
-            session, platform.keyring, TenantCreate(name=name, plan=plan, country="CIV"), "test"
-        )  # type: ignore[arg-type]
-        issued = keys.issue(session, platform.keyring, tenant, "test")
+        issued = keys.onboard(session, platform.keyring, data, "test")
     return TenantKey(issued.tenant_id, issued.api_key_id, issued.api_key_secret)
 
 

@@ -42,8 +42,7 @@ def tenant_create(
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
         raise click.BadParameter(problems) from exc
     with opened(data_dir, database_url) as platform, unit(platform) as session:
-        created = tenants.create(session, platform.keyring, data, CLI_ACTOR)
-        issued = keys.issue(session, platform.keyring, created, CLI_ACTOR, label="initial")
+        issued = keys.onboard(session, platform.keyring, data, CLI_ACTOR)
     emit(
         as_json,
         {

@@ -57,7 +57,6 @@ def embedded() -> dict[str, Any]:
     from openkyc.kit.db import transaction
     from openkyc.platform import build_platform
     from openkyc.settings import Settings
-    from openkyc.tenants import service as tenants
     from openkyc.tenants.schemas import TenantCreate
     from openkyc.worker import EmbeddedWorkers
 
@@ -65,8 +64,7 @@ def embedded() -> dict[str, Any]:
     settings.log_level = "WARNING"
     platform = build_platform(settings)
     with transaction(platform.sessions) as session:
-        tenant = tenants.create(session, platform.keyring, TenantCreate(name="Demo"), "demo")
-        issued = keys.issue(session, platform.keyring, tenant, "demo")
+        issued = keys.onboard(session, platform.keyring, TenantCreate(name="Demo"), "demo")
     workers = EmbeddedWorkers(platform.runtime(), threads=1, poll_seconds=0.2, periodic=())
     workers.start()
     try:

@@ -6,7 +6,6 @@ fill what it lacks and carry the accents. Pure orchestration of the vision libra
 from __future__ import annotations
 
 import io
-import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
@@ -22,6 +21,7 @@ from openkyc.documents.schemas import (
     MrzOut,
     Quality,
 )
+from openkyc.kit.text import fold
 from openkyc.vision.document.classify import classify
 from openkyc.vision.document.layouts import layout_rules
 from openkyc.vision.document.mrz.read import MrzRead, read_mrz
@@ -56,18 +56,13 @@ def _mrz(evidence: Evidence) -> tuple[MrzRead, str]:
     return front, "front"
 
 
-def _plain(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.upper())
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
-
-
 def _confirm_names(mrz: MrzRead, viz: VizResult | None) -> MrzRead:
     """Tesseract's read of the printed names is independent of RapidOCR's read of the MRZ:
     when they agree (accents aside), the names are confirmed."""
     result = mrz.result
     if viz is None or result is None or not mrz.names_pending:
         return mrz
-    printed = {name: _plain(viz.fields[name].value) for name in NAME_FIELDS if name in viz.fields}
+    printed = {name: fold(viz.fields[name].value) for name in NAME_FIELDS if name in viz.fields}
     if printed.get("surname") != result.surname or not printed.get("given_names", "").split():
         return mrz
     if printed["given_names"].split()[0] != (result.given_names.split() or [""])[0]:
@@ -129,7 +124,7 @@ def _fields(mrz: MrzRead, viz: VizResult | None) -> dict[str, FieldValue]:
         if not value or (printed and not mrz.accepted and printed.confidence > confidence):
             continue
         accented = (
-            printed.value_accented if printed and _plain(printed.value) == _plain(value) else None
+            printed.value_accented if printed and fold(printed.value) == fold(value) else None
         )
         fields[name] = FieldValue(
             value=value, value_accented=accented, confidence=confidence, source="mrz"

@@ -115,7 +115,3 @@ def fail(
         job.status, job.finished_at = "failed", utcnow()
     session.flush()
     return job.status
-
-
-def result(job: Job) -> dict[str, Any] | None:
-    return json.loads(job.result) if job.result else None

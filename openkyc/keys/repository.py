@@ -25,15 +25,12 @@ class ApiKeyRepository:
         statement = self.scoped(tenant_id).where(ApiKey.revoked_at.is_(None))
         return list(self.session.execute(statement).scalars())
 
-    def find_for_authentication(self, key_id: str) -> ApiKey | None:
-        """The one lookup made before the tenant is known: by the public key id."""
+    def by_key_id(self, key_id: str) -> ApiKey | None:
+        """The one lookup not scoped to a tenant, by the public key id: for authentication
+        (before the tenant is known) and for the operator (who has only the key id)."""
         return self.session.execute(
             sa.select(ApiKey).where(ApiKey.id == key_id)
         ).scalar_one_or_none()
-
-    def find_unscoped(self, key_id: str) -> ApiKey | None:
-        """Operator lookup (CLI): the key id is the only thing the operator has."""
-        return self.find_for_authentication(key_id)
 
     def add(self, key: ApiKey) -> None:
         self.session.add(key)

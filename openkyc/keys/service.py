@@ -31,6 +31,7 @@ from openkyc.kit.errors import (
 from openkyc.kit.replay import ReplayCache
 from openkyc.tenants import service as tenants
 from openkyc.tenants.models import Tenant
+from openkyc.tenants.schemas import TenantCreate
 
 SECRET_PREFIX = "kycs_"
 REPLAY_MARGIN_SECONDS = 60
@@ -73,6 +74,12 @@ def issue(
     return IssuedKey(tenant_id=tenant.id, api_key_id=key_id, api_key_secret=secret)
 
 
+def onboard(session: Session, keyring: crypto.Keyring, data: TenantCreate, actor: str) -> IssuedKey:
+    """A new tenant and its first API key (the secret is in the result, shown once)."""
+    tenant = tenants.create(session, keyring, data, actor)
+    return issue(session, keyring, tenant, actor, label="initial")
+
+
 def rotate(
     session: Session, keyring: crypto.Keyring, tenant: Tenant, actor: str, overlap: dt.timedelta
 ) -> IssuedKey:
@@ -105,9 +112,7 @@ def revoke(session: Session, key_id: str, actor: str, tenant_id: str | None = No
     """Revoke at once. With ``tenant_id`` the key must belong to that tenant (else 404)."""
     repository = ApiKeyRepository(session)
     key = (
-        repository.get(tenant_id, key_id)
-        if tenant_id is not None
-        else repository.find_unscoped(key_id)
+        repository.get(tenant_id, key_id) if tenant_id is not None else repository.by_key_id(key_id)
     )
     if key is None:
         raise ApiKeyNotFound(f"API key {key_id} does not exist")
@@ -162,7 +167,7 @@ def authenticate(
         raise AuthTimestampInvalid("X-API-TIMESTAMP must be Unix seconds or milliseconds")
     if request.nonce is not None and not signing.NONCE_PATTERN.match(request.nonce):
         raise AuthNonceInvalid("X-API-NONCE must be 1-128 characters of A-Z a-z 0-9 _ -")
-    key = ApiKeyRepository(session).find_for_authentication(request.key_id)
+    key = ApiKeyRepository(session).by_key_id(request.key_id)
     if key is None:
         raise ApiKeyUnknown("X-API-KEY names no API key")
     now = utcnow()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 
 def utcnow() -> dt.datetime:
@@ -14,7 +13,3 @@ def utcnow() -> dt.datetime:
 def as_utc(value: dt.datetime) -> dt.datetime:
     """Treat a naive datetime (as SQLite returns them) as UTC."""
     return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
-
-
-def epoch_seconds() -> float:
-    return time.time()

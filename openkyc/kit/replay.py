@@ -51,6 +51,3 @@ class RedisReplayCache:
 
     def first_use(self, token: str, ttl_seconds: int) -> bool:
         return bool(self._client.set(self._prefix + token, b"1", nx=True, ex=ttl_seconds))
-
-    def ping(self) -> None:
-        self._client.ping()

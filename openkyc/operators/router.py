@@ -37,10 +37,11 @@ router = APIRouter(
 def create_tenant(
     body: TenantCreate, operator: Operator, session: DbSession, state: State
 ) -> TenantCreated:
-    tenant = tenants.create(session, state.keyring, body, operator.actor)
-    issued = keys.issue(session, state.keyring, tenant, operator.actor, label="initial")
+    issued = keys.onboard(session, state.keyring, body, operator.actor)
     return TenantCreated(
-        tenant_id=tenant.id, api_key_id=issued.api_key_id, api_key_secret=issued.api_key_secret
+        tenant_id=issued.tenant_id,
+        api_key_id=issued.api_key_id,
+        api_key_secret=issued.api_key_secret,
     )
 
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from sqlalchemy.orm import Session
 
 from openkyc.audit import service as audit
 from openkyc.kit import crypto
 from openkyc.kit.clock import utcnow
 from openkyc.kit.ids import new_id
+from openkyc.kit.text import fold
 from openkyc.tenants.errors import TenantNotFound, TenantSuspended
 from openkyc.tenants.models import PlanRecord, Tenant
 from openkyc.tenants.plans import DEFAULT_PLANS, PlanOverrides, PlanTerms, merge
@@ -97,17 +96,10 @@ def data_key(keyring: crypto.Keyring, tenant: Tenant) -> bytes:
     return keyring.data_key(tenant.id, tenant.wrapped_data_key)
 
 
-def normalize_for_index(value: str) -> str:
-    """Case, accents and spacing do not make two values different for a lookup."""
-    decomposed = unicodedata.normalize("NFKD", value)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(stripped.upper().split())
-
-
 def blind_index(keyring: crypto.Keyring, tenant: Tenant, field: str, value: str) -> str:
     """HMAC-SHA256 blind index of ``value`` under the tenant's own index key."""
     index_key = crypto.derive_key(data_key(keyring, tenant), BLIND_INDEX_PURPOSE)
-    return crypto.blind_index(index_key, field, normalize_for_index(value))
+    return crypto.blind_index(index_key, field, fold(value))
 
 
 def list_all(session: Session) -> list[Tenant]:

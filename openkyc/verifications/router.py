@@ -5,16 +5,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Request, Response
 
-from openkyc.jobs import service as jobs
 from openkyc.keys.dependencies import Caller
 from openkyc.kit.web import SIGNED_ERRORS, DbSession, State, error_responses, raw_body
 from openkyc.verifications import service
 from openkyc.verifications.schemas import (
     DryRunRequest,
     DryRunResult,
-    Factor,
     JobView,
-    VerificationResult,
     VerifyAccepted,
     VerifyRequest,
 )
@@ -71,12 +68,7 @@ def get_job(job_id: str, caller: Caller, session: DbSession, state: State) -> Jo
     score, factors with reasons, extracted document data, checks, liveness and face results and
     the time of each step. Images are never returned. Poll with a millisecond timestamp or a
     nonce so repeated polls are not refused as replays."""
-    job = jobs.get(session, caller.tenant.id, job_id)
-    view = JobView.model_validate(job, from_attributes=True)
-    result = service.result_for_job(session, state, caller.tenant, job_id)
-    if result is not None:
-        view.verification = VerificationResult.model_validate(result)
-    return view
+    return service.job_view(session, state, caller.tenant, job_id)
 
 
 @router.post(
@@ -88,13 +80,4 @@ def get_job(job_id: str, caller: Caller, session: DbSession, state: State) -> Jo
 def dry_run(body: DryRunRequest, caller: Caller, session: DbSession, state: State) -> DryRunResult:
     """Re-judges the stored findings of a completed verification under another configuration
     (thresholds, weights, bands, rules): no engine runs again and nothing is changed."""
-    stored, outcome = service.rejudge(session, state, caller.tenant, body.job_id, body.workflow)
-    return DryRunResult(
-        job_id=body.job_id,
-        stored_decision=stored.get("decision"),
-        stored_score=stored.get("score"),
-        decision=outcome.decision,
-        score=outcome.score,
-        reasons=outcome.reasons,
-        factors=[Factor.model_validate(f) for f in outcome.factors],
-    )
+    return service.dry_run(session, state, caller.tenant, body.job_id, body.workflow)

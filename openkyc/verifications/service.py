@@ -31,7 +31,13 @@ from openkyc.verifications.errors import (
 )
 from openkyc.verifications.models import Verification
 from openkyc.verifications.repository import VerificationRepository
-from openkyc.verifications.schemas import VerifyRequest
+from openkyc.verifications.schemas import (
+    DryRunResult,
+    Factor,
+    JobView,
+    VerificationResult,
+    VerifyRequest,
+)
 from openkyc.webhooks import service as webhooks
 from openkyc.workflow import service as workflows
 from openkyc.workflow.schemas import PipelineConfig
@@ -376,13 +382,31 @@ def result_for_job(
     return result
 
 
-def rejudge(
-    session: Session, runtime: Runtime, tenant: Tenant, job_id: str, config: PipelineConfig
-) -> tuple[dict[str, Any], Outcome]:
-    """What ``config`` would decide on a completed verification's stored findings."""
-    workflows.check_rules(config)
+def job_view(session: Session, runtime: Runtime, tenant: Tenant, job_id: str) -> JobView:
+    """A job's status and, for a completed verification, its decrypted result."""
+    view = JobView.model_validate(jobs.get(session, tenant.id, job_id), from_attributes=True)
     result = result_for_job(session, runtime, tenant, job_id)
-    if result is None:
+    if result is not None:
+        view.verification = VerificationResult.model_validate(result)
+    return view
+
+
+def dry_run(
+    session: Session, runtime: Runtime, tenant: Tenant, job_id: str, config: PipelineConfig
+) -> DryRunResult:
+    """What ``config`` would decide on a completed verification's stored findings: no engine
+    runs again and nothing is changed."""
+    workflows.check_rules(config)
+    stored = result_for_job(session, runtime, tenant, job_id)
+    if stored is None:
         raise VerificationNotFound(f"job {job_id} is not a completed verification")
-    outcome, _ = judge.judge(result["findings"], config, utcnow().date())
-    return result, outcome
+    outcome, _ = judge.judge(stored["findings"], config, utcnow().date())
+    return DryRunResult(
+        job_id=job_id,
+        stored_decision=stored.get("decision"),
+        stored_score=stored.get("score"),
+        decision=outcome.decision,
+        score=outcome.score,
+        reasons=outcome.reasons,
+        factors=[Factor.model_validate(f) for f in outcome.factors],
+    )

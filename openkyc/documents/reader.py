@@ -22,7 +22,8 @@ from openkyc.documents.schemas import (
     Quality,
 )
 from openkyc.kit.text import fold
-from openkyc.vision.document.classify import classify
+from openkyc.vision.document.classify import Detected as Detected_
+from openkyc.vision.document.classify import classify, layout_for
 from openkyc.vision.document.layouts import layout_rules
 from openkyc.vision.document.mrz.read import MrzRead, read_mrz
 from openkyc.vision.document.page import PageResult, find_document, flip_page
@@ -163,14 +164,26 @@ def _quality(page: PageResult) -> Quality:
     )
 
 
-def read(evidence: Evidence) -> tuple[DocumentRead, PortraitCrop | None]:
+def hinted_layout(document_hint: str | None, country_hint: str | None, aspect: float) -> str | None:
+    """The layout pack a caller's hints point to (``auto`` or None: let the reader decide)."""
+    kind = None if document_hint in (None, "auto") else document_hint
+    country = None if country_hint in (None, "auto") else country_hint
+    if kind is None:
+        return None
+    return layout_for(Detected_(kind, country, 1.0, (), "hint"), aspect)  # type: ignore[arg-type]
+
+
+def read(
+    evidence: Evidence, document_hint: str | None = None, country_hint: str | None = None
+) -> tuple[DocumentRead, PortraitCrop | None]:
     """The document as read, and its portrait when a face was found."""
     # The MRZ read (RapidOCR, which releases the GIL) and the printed-field read (a
     # Tesseract process) are independent: run them side by side.
     with ThreadPoolExecutor(max_workers=1) as pool:
         mrz_read = pool.submit(_mrz, evidence)
         page = find_document(evidence.front)
-        viz = _read_viz(page, None)
+        aspect = page.rgb.shape[1] / max(1, page.rgb.shape[0])
+        viz = _read_viz(page, hinted_layout(document_hint, country_hint, aspect))
         mrz, side = mrz_read.result()
     if viz is not None and viz.turned == 180:
         page = flip_page(page)

@@ -63,7 +63,9 @@ def ocr(
     started = time.perf_counter()
     usage.ensure_available(session, tenant, "ocr")
     front, back = _images(request.image_front_base64, request.image_back_base64, runtime)
-    document, portrait = reader.read(evidence(front, back))
+    document, portrait = reader.read(
+        evidence(front, back), request.document_hint, request.country_hint
+    )
     metered = usage.meter(session, tenant, "ocr", api_key_id=api_key_id)
     return DocumentOcrResponse(
         **document.model_dump(),

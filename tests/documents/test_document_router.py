@@ -113,3 +113,25 @@ def test_malformed_ocr_result_is_a_422(api_module: OpenKYC, read: dict[str, Any]
         response = api_module.post("/v1/document/validate", {"ocr_result": broken})
         assert response.status_code == 422, response.text
         assert response.json()["error"]["code"] == "VALIDATION_FAILED"
+
+
+def test_hints_choose_the_layout_pack(api_module: OpenKYC) -> None:
+    import io
+
+    from PIL import Image
+
+    from openkyc.vision.document.layouts.render import photograph, render_specimen
+
+    buffer = io.BytesIO()
+    Image.fromarray(photograph(render_specimen("pak_cnic").rgb, seed=5)).save(buffer, "PNG")
+    image = _b64(buffer.getvalue())
+    hinted = api_module.post(
+        "/v1/document/ocr",
+        {"image_front_base64": image, "document_hint": "id_card", "country_hint": "PAK"},
+    ).json()
+    assert hinted["layout"] == "pak_cnic"
+    assert hinted["fields"]["document_number"]["source"] == "viz"
+    other = api_module.post(
+        "/v1/document/ocr", {"image_front_base64": image, "document_hint": "passport"}
+    ).json()
+    assert other["layout"] == "passport"  # the hint, not the printed title, chose the pack

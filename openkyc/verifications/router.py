@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Header, Request, Response
 
 from openkyc.keys.dependencies import Caller
 from openkyc.kit.web import SIGNED_ERRORS, DbSession, State, error_responses, raw_body
-from openkyc.verifications import service
+from openkyc.verifications import results, service
 from openkyc.verifications.schemas import (
     DryRunRequest,
     DryRunResult,
@@ -68,7 +68,7 @@ def get_job(job_id: str, caller: Caller, session: DbSession, state: State) -> Jo
     score, factors with reasons, extracted document data, checks, liveness and face results and
     the time of each step. Images are never returned. Poll with a millisecond timestamp or a
     nonce so repeated polls are not refused as replays."""
-    return service.job_view(session, state, caller.tenant, job_id)
+    return results.job_view(session, state, caller.tenant, job_id)
 
 
 @router.post(
@@ -80,4 +80,4 @@ def get_job(job_id: str, caller: Caller, session: DbSession, state: State) -> Jo
 def dry_run(body: DryRunRequest, caller: Caller, session: DbSession, state: State) -> DryRunResult:
     """Re-judges the stored findings of a completed verification under another configuration
     (thresholds, weights, bands, rules): no engine runs again and nothing is changed."""
-    return service.dry_run(session, state, caller.tenant, body.job_id, body.workflow)
+    return results.dry_run(session, state, caller.tenant, body.job_id, body.workflow)

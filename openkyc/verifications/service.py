@@ -32,10 +32,6 @@ from openkyc.verifications.errors import (
 from openkyc.verifications.models import Verification
 from openkyc.verifications.repository import VerificationRepository
 from openkyc.verifications.schemas import (
-    DryRunResult,
-    Factor,
-    JobView,
-    VerificationResult,
     VerifyRequest,
 )
 from openkyc.webhooks import service as webhooks
@@ -62,7 +58,7 @@ def _seal(runtime: Runtime, tenant: Tenant, owner: str, payload: Any) -> bytes:
     )
 
 
-def _open(runtime: Runtime, tenant: Tenant, owner: str, blob: bytes) -> Any:
+def open_sealed(runtime: Runtime, tenant: Tenant, owner: str, blob: bytes) -> Any:
     return json.loads(
         crypto.open_sealed(
             tenants.data_key(runtime.keyring, tenant), blob, f"verification:{owner}".encode()
@@ -242,7 +238,7 @@ def _evidence(
         return media.read(session, ctx, tenant, media_id, actor)[1] if media_id else None
 
     applicant = (
-        _open(runtime, tenant, verification.id, verification.applicant_ciphertext)
+        open_sealed(runtime, tenant, verification.id, verification.applicant_ciphertext)
         if verification.applicant_ciphertext
         else None
     )
@@ -369,44 +365,4 @@ def mark_failed(
         "kyc.failed",
         {**_event(verification), "error": error.get("code")},
         also_to=verification.callback_endpoint_id,
-    )
-
-
-def result_for_job(
-    session: Session, runtime: Runtime, tenant: Tenant, job_id: str
-) -> dict[str, Any] | None:
-    verification = VerificationRepository(session).by_job(tenant.id, job_id)
-    if verification is None or verification.result_ciphertext is None:
-        return None
-    result: dict[str, Any] = _open(runtime, tenant, verification.id, verification.result_ciphertext)
-    return result
-
-
-def job_view(session: Session, runtime: Runtime, tenant: Tenant, job_id: str) -> JobView:
-    """A job's status and, for a completed verification, its decrypted result."""
-    view = JobView.model_validate(jobs.get(session, tenant.id, job_id), from_attributes=True)
-    result = result_for_job(session, runtime, tenant, job_id)
-    if result is not None:
-        view.verification = VerificationResult.model_validate(result)
-    return view
-
-
-def dry_run(
-    session: Session, runtime: Runtime, tenant: Tenant, job_id: str, config: PipelineConfig
-) -> DryRunResult:
-    """What ``config`` would decide on a completed verification's stored findings: no engine
-    runs again and nothing is changed."""
-    workflows.check_rules(config)
-    stored = result_for_job(session, runtime, tenant, job_id)
-    if stored is None:
-        raise VerificationNotFound(f"job {job_id} is not a completed verification")
-    outcome, _ = judge.judge(stored["findings"], config, utcnow().date())
-    return DryRunResult(
-        job_id=job_id,
-        stored_decision=stored.get("decision"),
-        stored_score=stored.get("score"),
-        decision=outcome.decision,
-        score=outcome.score,
-        reasons=outcome.reasons,
-        factors=[Factor.model_validate(f) for f in outcome.factors],
     )

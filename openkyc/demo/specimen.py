@@ -69,9 +69,9 @@ def passport(holder: Holder = Holder(), lines: list[str] | None = None) -> bytes
     draw.text(
         (420, 260), f"Given names / Prénoms: {holder.given_names}", font=label, fill=(20, 20, 20)
     )
-    mrz_font = ImageFont.truetype(OCRB, 40)
+    mrz_font = ImageFont.truetype(OCRB, 36)  # 44 characters span ~1100 px: inside the page
     for index, line in enumerate(lines):
-        draw.text((45, 700 + index * 62), line, font=mrz_font, fill=(15, 15, 15))
+        draw.text((70, 700 + index * 62), line, font=mrz_font, fill=(15, 15, 15))
     return _jpeg(page, 92)
 
 

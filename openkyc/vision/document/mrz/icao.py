@@ -178,7 +178,7 @@ def _two_line(lines: list[str], kind: str, today: dt.date) -> MrzResult:
     l1, l2, f = lines[0], lines[1], _Fields()
     width = len(l1)
     code, issuer = l1[0:2], f.letters("issuing_country", l1[2:5])
-    surname, given = _names(l1[5:width])
+    surname, given = _names(f.letters("names", l1[5:width]))
     number, nationality = l2[0:9], f.letters("nationality", l2[10:13])
     f.check("document_number", number, l2[9])
     birth, expiry = f.digits("birth_date", l2[13:19]), f.digits("expiry_date", l2[21:27])
@@ -223,7 +223,7 @@ def _td1(lines: list[str], today: dt.date) -> MrzResult:
     f.check("expiry_date", expiry, l2[14])
     nationality = f.letters("nationality", l2[15:18])
     f.check("composite", l1[5:30] + birth + l2[6] + expiry + l2[14] + l2[18:29], l2[29])
-    surname, given = _names(l3)
+    surname, given = _names(f.letters("names", l3))
     return _result(
         "TD1",
         lines,
@@ -252,8 +252,9 @@ def _french_id(lines: list[str], today: dt.date) -> MrzResult:
     birth = f.digits("birth_date", l2[27:33])
     f.check("birth_date", birth, l2[33])
     f.check("composite", l1 + l2[0:35], l2[35])
-    surname = " ".join(l1[5:30].replace("<", " ").split())
-    given = " ".join(l2[13:27].replace("<<", ", ").replace("<", " ").split()).strip(", ")
+    surname = " ".join(f.letters("names", l1[5:30]).replace("<", " ").split())
+    given_raw = f.letters("names", l2[13:27])
+    given = " ".join(given_raw.replace("<<", ", ").replace("<", " ").split()).strip(", ")
     return _result(
         "FRA_ID",
         lines,

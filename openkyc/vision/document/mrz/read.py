@@ -1,11 +1,12 @@
-"""Find and read the MRZ in a photo with two independent OCR engines.
+"""Find and read the MRZ in a photo with independent recognisers, and decide what to trust.
 
-RapidOCR (PP-OCRv4 detection and recognition, shipped in its wheel) finds the text lines on the
-whole image, trying quarter rotations until an MRZ-shaped group appears; Tesseract (Debian's
-``eng`` model, MRZ characters only) reads the same region again. Acceptance follows the rule
-measured on the development set: a zone whose check digits pass *without repair* is accepted on
-one engine's word; a zone that needed repairs is accepted only when both engines give the same
-lines after repair. Everything else is reported, not accepted.
+The zone is found by geometry on PP-OCRv4's text boxes (`locate.py`). Its lines are read by
+the project's own OCR-B recogniser (`ocrb.py`, decoded at the zone's exact width), then by
+PP-OCRv4's recogniser on the same crops, then, if still needed, by Tesseract. Check digits
+cover the number and the dates; nothing covers the names, sex and country codes, so a zone is
+accepted only when every check digit passes as read (a country-code repair only if the code
+then exists) *and* a second, independent engine reads those uncovered fields the same.
+Everything else is reported, not accepted.
 """
 
 from __future__ import annotations
@@ -13,26 +14,38 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import threading
 import time
-import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
-from typing import Any
 
 import cv2
 import numpy as np
 import numpy.typing as npt
 
-from openkyc.vision.document.mrz.icao import MrzFormatError, MrzResult, parse
+from openkyc.vision.document.mrz.icao import TO_LETTER, MrzFormatError, MrzResult, parse
+from openkyc.vision.document.mrz.locate import (
+    RAPIDOCR_LOCK,
+    Band,
+    bands,
+    groups,
+    rapidocr,
+    text_boxes,
+)
+from openkyc.vision.document.mrz.ocrb import ctc_fixed_length, ctc_greedy, ocrb_recognizer
 
 RGB = npt.NDArray[np.uint8]
-MAX_SIDE = 1600  # full-resolution phone photos are downscaled first (4584 px: minutes of OCR)
-MIN_LINE_CHARS = 26  # shorter OCR lines cannot be MRZ lines (TD1 lines have 30)
-MIN_MRZ_SHARE = 0.9  # share of MRZ-alphabet characters a candidate line must have
-LENGTHS = (30, 36, 44)
+MIN_LINE_CHARS = 26  # shorter reads cannot be MRZ lines (TD1 lines have 30)
+MAX_MISCOUNT = 5  # a line read this far from the zone's width is not that zone's line
+MIN_CONFIDENCE = 0.3  # mean OCR-B character confidence below this: not an MRZ (or upside down)
+RAPIDOCR_STRETCH = 1.4
+"""PP-OCRv4 drops letters of OCR-B lines at their own spacing ("SPEIMEN", "AUSITIZEN"); the
+same crops stretched 1.4x wide read whole (measured on the development images)."""
 TESSERACT_TIMEOUT_S = 10
+TESSERACT_LINE_HEIGHT = 48
+DOCUMENT_CODES = "PIACV"
+"""First letter of every ICAO document code (passports, ID cards, residence permits, visas)."""
 _NOT_MRZ = re.compile(r"[^A-Z0-9<]")
+UNCOVERED = ("surname", "given_names", "sex", "nationality", "issuing_country")
+"""Fields no check digit covers: a second engine must read them the same."""
 
 
 @dataclass(frozen=True)
@@ -42,9 +55,10 @@ class MrzRead:
     reason: str
     engine: str | None
     rotation: int
-    box: tuple[int, int, int, int] | None  # x, y, w, h in the input image (after rotation)
+    box: tuple[int, int, int, int] | None  # x, y, w, h of the zone in the input photo
     reads: dict[str, tuple[str, ...]] = field(default_factory=dict)
     elapsed_ms: float = 0.0
+    unconfirmed: tuple[str, ...] = ()  # uncovered fields no second engine read the same
 
     @property
     def names_pending(self) -> bool:
@@ -55,35 +69,17 @@ class MrzRead:
             and result is not None
             and result.check_digits_valid
             and _safe_repairs(result)
+            and bool(self.unconfirmed)
+            and set(self.unconfirmed) <= {"surname", "given_names"}
         )
-
-
-@cache
-def _rapidocr() -> Any:
-    from rapidocr_onnxruntime import RapidOCR
-
-    return RapidOCR()
-
-
-_LOCK = threading.Lock()
-
-
-def _ocr_lines(image: RGB) -> list[tuple[str, npt.NDArray[np.float64]]]:
-    with _LOCK:  # the ONNX sessions are shared by the process
-        result, _ = _rapidocr()(cv2.cvtColor(image, cv2.COLOR_RGB2BGR))
-    return [(str(text), np.asarray(box, dtype=np.float64)) for box, text, _ in result or []]
 
 
 def _clean(text: str) -> str:
     return text.upper().replace(" ", "").replace("\u00ab", "<<").replace("\u2039", "<")
 
 
-def _is_candidate(text: str) -> bool:
-    if len(text) < MIN_LINE_CHARS:
-        return False
-    return sum(c.isalnum() or c == "<" for c in text) / len(text) >= MIN_MRZ_SHARE and (
-        "<" in text or sum(c.isdigit() for c in text) >= 10
-    )
+def _looks_like_mrz(text: str) -> bool:
+    return len(text) >= MIN_LINE_CHARS and ("<" in text or sum(c.isdigit() for c in text) >= 10)
 
 
 def fit(line: str, length: int) -> str:
@@ -105,236 +101,269 @@ def fit(line: str, length: int) -> str:
     return line
 
 
-def _groups(lines: list[tuple[str, npt.NDArray[np.float64]]]) -> list[list[int]]:
-    """Runs of 2-3 vertically adjacent candidate lines, bottom-most first."""
-    order = sorted(range(len(lines)), key=lambda i: float(lines[i][1][:, 1].mean()))
-    groups = []
-    for size in (3, 2):
-        for start in range(len(order) - size + 1):
-            groups.append(order[start : start + size])
-    return groups[::-1]
+def _widths(count: int) -> tuple[int, ...]:
+    return (30,) if count == 3 else (44, 36)
 
 
-def _parse_group(texts: list[str]) -> MrzResult | None:
-    best: MrzResult | None = None
-    for length in LENGTHS:
-        if (len(texts) == 3 and length != 30) or (len(texts) == 2 and length == 30):
-            continue
-        if any(abs(len(t) - length) > 6 for t in texts):
-            continue
-        try:
-            result = parse([fit(t, length) for t in texts])
-        except MrzFormatError:
-            continue
-        if best is None or _rank(result) > _rank(best):
-            best = result
-    return best
+def _parse(lines: list[str]) -> MrzResult | None:
+    try:
+        return parse(lines)
+    except MrzFormatError:
+        return None
 
 
 def _rank(result: MrzResult) -> tuple[int, int, int]:
     return (
-        int(result.check_digits_valid),
+        int(result.check_digits_valid and _safe_repairs(result)),
         sum(c.valid for c in result.checks),
         -len(result.repaired),
     )
 
 
-def _downscale(image: RGB) -> RGB:
-    scale = MAX_SIDE / max(image.shape[:2])
-    if scale >= 1:
-        return image
-    resized = np.asarray(
-        cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA), dtype=np.uint8
-    )
-    return resized
+def _safe_repairs(result: MrzResult) -> bool:
+    """Letter/digit repairs of a country code are safe when the code is then a real one; of a
+    name, because acceptance needs a second engine to read the repaired name. (A code read as
+    printed but unknown, such as the specimens' UTO, is not a reading problem: validation
+    reports it.)"""
+    countries = {"issuing_country", "nationality"}
+    repaired = set(result.repaired) - {"names"}  # a second engine must confirm names anyway
+    return repaired <= countries and (not repaired or result.countries_valid)
 
 
-def _rotate(image: RGB, degrees: int) -> RGB:
-    codes = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
-    if degrees == 0:
-        return image
-    rotated = np.asarray(cv2.rotate(image, codes[degrees]), dtype=np.uint8)
-    return rotated
+def _plausible(result: MrzResult) -> bool:
+    """A parse that could be a real zone: an ICAO document code, and at least one check digit
+    that passes (text that merely has the zone's shape passes none, most of the time)."""
+    code = result.document_code[:1]
+    return bool(code) and code in DOCUMENT_CODES and any(c.valid for c in result.checks)
 
 
-def _box(boxes: list[npt.NDArray[np.float64]], shape: tuple[int, ...]) -> tuple[int, int, int, int]:
-    points = np.vstack(boxes)
-    x0, y0 = np.maximum(points.min(axis=0) - 6, 0)
-    x1, y1 = np.minimum(points.max(axis=0) + 6, (shape[1], shape[0]))
-    return int(x0), int(y0), int(x1 - x0), int(y1 - y0)
+@dataclass(frozen=True)
+class _Candidate:
+    band: Band
+    result: MrzResult
+    confidence: float
+
+    @property
+    def key(self) -> tuple[int, int, int, float]:
+        return (*_rank(self.result), self.confidence)
 
 
-def _tesseract(
-    image: RGB, box: tuple[int, int, int, int], count: int, length: int
-) -> MrzResult | None:
-    """An independent second read of the same region (Debian's Tesseract, MRZ alphabet)."""
+def _read_ocrb(forward: Band, backward: Band) -> _Candidate | None:
+    """The OCR-B reading of a group in whichever direction reads as an MRZ."""
+    count = len(forward.crops)
+    log_probs = ocrb_recognizer().log_probs([*forward.crops, *backward.crops])
+    best: _Candidate | None = None
+    for band, outputs in ((forward, log_probs[:count]), (backward, log_probs[count:])):
+        greedy = [ctc_greedy(lp) for lp in outputs]
+        if not all(_looks_like_mrz(g.text) for g in greedy):
+            continue
+        confidence = float(np.mean([c for g in greedy for c in g.confidences]))
+        if confidence < MIN_CONFIDENCE:
+            continue
+        for width in _widths(count):
+            if any(abs(len(g.text) - width) > MAX_MISCOUNT for g in greedy):
+                continue
+            lines = [
+                g.text if len(g.text) == width else ctc_fixed_length(lp, width)
+                for g, lp in zip(greedy, outputs, strict=True)
+            ]
+            texts = [x if isinstance(x, str) else (x.text if x else "") for x in lines]
+            result = _parse(texts) if all(texts) else None
+            if result is None or not _plausible(result):
+                continue
+            candidate = _Candidate(band, result, confidence)
+            if best is None or candidate.key > best.key:
+                best = candidate
+    return best
+
+
+def _read_rapidocr(band: Band, width: int) -> MrzResult | None:
+    """PP-OCRv4's recogniser on the same line crops (an independent second read)."""
+    crops = [
+        cv2.cvtColor(
+            cv2.resize(c, None, fx=RAPIDOCR_STRETCH, fy=1.0, interpolation=cv2.INTER_CUBIC),
+            cv2.COLOR_GRAY2BGR,
+        )
+        for c in band.crops
+    ]
+    with RAPIDOCR_LOCK:
+        reads, _ = rapidocr().text_rec(crops)
+    texts = [_clean(str(text)) for text, _ in reads]
+    if any(abs(len(t) - width) > MAX_MISCOUNT for t in texts):
+        return None
+    return _parse([fit(t, width) for t in texts])
+
+
+def _band_image(band: Band) -> npt.NDArray[np.uint8]:
+    rows = []
+    for crop in band.crops:
+        scale = TESSERACT_LINE_HEIGHT / crop.shape[0]
+        rows.append(cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC))
+    width = max(r.shape[1] for r in rows)
+    padded = [
+        cv2.copyMakeBorder(r, 0, 0, 0, width - r.shape[1], cv2.BORDER_REPLICATE) for r in rows
+    ]
+    return np.asarray(cv2.copyMakeBorder(np.vstack(padded), 20, 20, 20, 20, cv2.BORDER_REPLICATE))
+
+
+def _read_tesseract(band: Band, width: int) -> MrzResult | None:
+    """Debian's Tesseract (`eng`, MRZ alphabet only) on the same lines, stacked."""
     if shutil.which("tesseract") is None:
         return None
-    x, y, w, h = box
-    grey = cv2.cvtColor(image[y : y + h, x : x + w], cv2.COLOR_RGB2GRAY)
-    grey = cv2.resize(
-        grey,
-        None,
-        fx=max(1.0, 40 * count / max(h, 1)),
-        fy=max(1.0, 40 * count / max(h, 1)),
-        interpolation=cv2.INTER_CUBIC,
-    )
-    ok, png = cv2.imencode(".png", grey)
+    ok, png = cv2.imencode(".png", _band_image(band))
     if not ok:
         return None
+    command = ["tesseract", "stdin", "stdout", "--psm", "6", "-l", "eng", "-c",
+               "tessedit_char_whitelist=ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"]  # fmt: skip
     try:
         out = subprocess.run(
-            [
-                "tesseract",
-                "stdin",
-                "stdout",
-                "--psm",
-                "6",
-                "-l",
-                "eng",
-                "-c",
-                "tessedit_char_whitelist=ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<",
-            ],
-            input=png.tobytes(),
-            capture_output=True,
-            timeout=TESSERACT_TIMEOUT_S,
-            check=False,
+            command, input=png.tobytes(), capture_output=True, timeout=TESSERACT_TIMEOUT_S
         )
     except subprocess.TimeoutExpired:
         return None
     texts = [_clean(t) for t in out.stdout.decode(errors="ignore").splitlines()]
-    texts = [t for t in texts if len(t) >= MIN_LINE_CHARS][-count:]
-    if len(texts) != count:
+    texts = [t for t in texts if len(t) >= MIN_LINE_CHARS]
+    if len(texts) != len(band.crops) or any(abs(len(t) - width) > MAX_MISCOUNT for t in texts):
         return None
-    try:
-        return parse([fit(t, length) for t in texts])
-    except MrzFormatError:
-        return None
+    return _parse([fit(t, width) for t in texts])
 
 
-def _same(a: MrzResult, b: MrzResult) -> bool:
-    return a.lines == b.lines
+def _uncovered(result: MrzResult) -> dict[str, str]:
+    """The fields no check digit covers, letters only where only letters may stand (engines
+    confuse O/0 and I/1; in a name or a country code only the letter is possible)."""
+    return {
+        name: str(getattr(result, name)).translate(TO_LETTER) if name != "sex" else result.sex
+        for name in UNCOVERED
+    }
 
 
-def _names_agree(first: MrzResult, second: MrzResult | None) -> bool:
-    """Names carry no check digit: a second engine must read them the same."""
-    return second is not None and (first.surname, first.given_names) == (
-        second.surname,
-        second.given_names,
-    )
+def _confirmed_by(result: MrzResult, others: dict[str, MrzResult]) -> dict[str, list[str]]:
+    """For each uncovered field, the other engines that read it the same."""
+    mine = _uncovered(result)
+    theirs = {name: _uncovered(other) for name, other in others.items()}
+    return {
+        field_name: [name for name, fields in theirs.items() if fields[field_name] == value]
+        for field_name, value in mine.items()
+    }
 
 
-_ICAO_TRANSLITERATION = str.maketrans(
-    {"Ä": "AE", "Ö": "OE", "Ü": "UE", "Å": "AA", "Ø": "OE", "Æ": "AE", "ß": "SS"}
-)
+def decide(reads: dict[str, MrzResult | None]) -> tuple[MrzResult, bool, str, str]:
+    """The zone to report, whether it is accepted, why, and on which engine's read.
 
-
-def _plain(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.upper())
-    return "".join(c for c in decomposed if c.isalpha() and not unicodedata.combining(c))
-
-
-def names_printed(result: MrzResult, printed: list[str]) -> bool:
-    """The MRZ names also appear in the printed zone (as read by the same pass): a second,
-    independent observation of what no check digit covers. Accents are dropped and ICAO
-    transliterations (Ä → AE ...) tried, as the MRZ does."""
-    text = " ".join(printed).upper()
-    variants = {_plain(text), _plain(text.translate(_ICAO_TRANSLITERATION))}
-    names = [_plain(n) for n in (*result.surname.split(), *result.given_names.split()[:1])]
-    return bool(names) and all(any(n in v for v in variants) for n in names if len(n) > 1)
-
-
-def _safe_repairs(result: MrzResult) -> bool:
-    """Letter/digit repairs of a country code are safe when the code is then a real one."""
-    countries = {"issuing_country", "nationality"}
-    return set(result.repaired) <= countries and result.countries_valid
-
-
-def _decide(
-    first: MrzResult, second: MrzResult | None, confirmed: bool = False
-) -> tuple[MrzResult, bool, str, str]:
-    if second is not None and _same(first, second) and first.check_digits_valid:
-        return first, True, "both engines read the same zone and every check digit passes", "both"
-    if first.check_digits_valid and _safe_repairs(first) and confirmed:
-        return (
-            first,
-            True,
-            ("every check digit passes as read; the names also appear in the printed zone"),
-            "rapidocr",
-        )
-    for one, other, engine in ((first, second, "rapidocr"), (second, first, "tesseract")):
-        if one is not None and one.check_digits_valid and _safe_repairs(one):
-            if _names_agree(one, other):
-                return one, True, "every check digit passes as read; names confirmed", engine
+    `reads` holds each engine's parse of the same zone, in order of trust. A zone is accepted
+    when its check digits pass as read and every field they do not cover is read the same by
+    at least one other engine (not necessarily the same one for every field)."""
+    found = {name: r for name, r in reads.items() if r is not None}
+    for name, result in found.items():
+        if not (result.check_digits_valid and _safe_repairs(result)):
+            continue
+        others = {n: r for n, r in found.items() if n != name}
+        same = [n for n, r in others.items() if r.lines == result.lines]
+        if same:
+            return result, True, f"{name} and {same[0]} read the same zone", name
+        confirmed = _confirmed_by(result, others)
+        if all(confirmed.values()):
+            engines = sorted({e for agreeing in confirmed.values() for e in agreeing})
             return (
-                one,
-                False,
+                result,
+                True,
                 (
-                    "check digits pass but the names (which carry no check digit) "
-                    "were not confirmed by a second engine"
+                    f"every check digit passes as read by {name}; {' and '.join(engines)} "
+                    "read the names, sex and country codes the same"
                 ),
-                engine,
+                name,
             )
-    failing = [
-        f"{c.name} check digit fails: read {c.read}, computed {c.computed}"
-        for c in first.checks
-        if not c.valid
-    ]
-    if first.check_digits_valid:
+        missing = [f.replace("_", " ") for f, agreeing in confirmed.items() if not agreeing]
         return (
-            first,
+            result,
             False,
             (
-                "check digits pass only after repairing "
-                f"{', '.join(first.repaired)}; a second engine did not confirm"
+                "check digits pass but no second engine confirmed the "
+                f"{', '.join(missing)} (no check digit covers them)"
             ),
-            "rapidocr",
+            name,
         )
-    return first, False, "; ".join(failing) or "MRZ not valid", "rapidocr"
+    best_name, best = max(found.items(), key=lambda item: _rank(item[1]))
+    failing = [
+        f"{c.name} check digit fails: read {c.read}, computed {c.computed}"
+        for c in best.checks
+        if not c.valid
+    ]
+    if best.check_digits_valid:
+        repaired = ", ".join(best.repaired)
+        return (
+            best,
+            False,
+            f"check digits pass only after repairing {repaired}; no second engine confirmed",
+            best_name,
+        )
+    return best, False, "; ".join(failing) or "MRZ not valid", best_name
+
+
+def _locate(image: RGB) -> _Candidate | None:
+    best: _Candidate | None = None
+    for turn in (0, 90):  # the detector finds vertical lines too; a quarter turn is a fallback
+        turned = image if turn == 0 else np.ascontiguousarray(np.rot90(image, k=-1))
+        boxes, scale = text_boxes(turned)
+        for group in groups(boxes):
+            candidate = _read_ocrb(*bands(turned, group, scale))
+            if candidate is None:
+                continue
+            if turn:
+                candidate = _unturn(candidate, image.shape)
+            if best is None or candidate.key > best.key:
+                best = candidate
+            if best.key[0]:
+                return best
+        if best is not None:
+            return best
+    return best
+
+
+def _unturn(candidate: _Candidate, shape: tuple[int, ...]) -> _Candidate:
+    """Report a candidate found on the photo turned 90 degrees clockwise in the photo's frame."""
+    x, y, w, h = candidate.band.box
+    box = (y, shape[0] - x - w, h, w)
+    rotation = (candidate.band.rotation + 90) % 360
+    band = Band(candidate.band.crops, rotation, box)
+    return _Candidate(band, candidate.result, candidate.confidence)
 
 
 def read_mrz(image: RGB) -> MrzRead:
     """Locate and read the MRZ of an upright-or-rotated RGB photo."""
     started = time.perf_counter()
-    small = _downscale(image)
-    for rotation in (0, 90, 270, 180):
-        rotated = _rotate(small, rotation)
-        every_line = _ocr_lines(rotated)
-        lines = [(t, b) for t, b in every_line if _is_candidate(_clean(t))]
-        if len(lines) < 2:
-            continue
-        best: tuple[MrzResult, list[int]] | None = None
-        for group in _groups(lines):
-            result = _parse_group([_clean(lines[i][0]) for i in group])
-            if result is not None and (best is None or _rank(result) > _rank(best[0])):
-                best = (result, group)
-        if best is None:
-            continue
-        result, group = best
-        box = _box([lines[i][1] for i in group], rotated.shape)
-        second = _tesseract(rotated, box, len(result.lines), len(result.lines[0]))
-        exact = all(len(_clean(lines[i][0])) == len(result.lines[0]) for i in group)
-        printed = [t for t, _ in every_line if not _is_candidate(_clean(t))]
-        confirmed = exact and names_printed(result, printed)
-        chosen, accepted, reason, engine = _decide(result, second, confirmed)
-        reads = {"rapidocr": result.lines, **({"tesseract": second.lines} if second else {})}
+    candidate = _locate(image)
+    if candidate is None:
         return MrzRead(
-            chosen,
-            accepted,
-            reason,
-            engine,
-            rotation,
-            box,
-            reads,
+            None,
+            False,
+            "no machine-readable zone found",
+            None,
+            0,
+            None,
+            {},
             round((time.perf_counter() - started) * 1000, 1),
         )
+    band, first = candidate.band, candidate.result
+    width = len(first.lines[0])
+    reads: dict[str, MrzResult | None] = {"ocrb": first, "rapidocr": _read_rapidocr(band, width)}
+    chosen, accepted, reason, engine = decide(reads)
+    if not accepted:
+        reads["tesseract"] = _read_tesseract(band, width)
+        chosen, accepted, reason, engine = decide(reads)
+    found = {name: r for name, r in reads.items() if r is not None}
+    others = {name: r for name, r in found.items() if name != engine}
+    unconfirmed = tuple(
+        name for name, agreeing in _confirmed_by(chosen, others).items() if not agreeing
+    )
     return MrzRead(
-        None,
-        False,
-        "no machine-readable zone found",
-        None,
-        0,
-        None,
-        {},
+        chosen,
+        accepted,
+        reason,
+        engine,
+        band.rotation,
+        band.box,
+        {name: r.lines for name, r in found.items()},
         round((time.perf_counter() - started) * 1000, 1),
+        () if accepted else unconfirmed,
     )

@@ -1,0 +1,138 @@
+"""Finding and reading the MRZ on rendered SPECIMEN documents (the real detector, the project's
+OCR-B recogniser, PP-OCRv4 and Tesseract; no external images)."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from openkyc.vision.document.layouts import LAYOUTS
+from openkyc.vision.document.layouts.mrzlines import mrz_lines
+from openkyc.vision.document.layouts.render import photograph, render_specimen
+from openkyc.vision.document.mrz.icao import parse
+from openkyc.vision.document.mrz.ocrb import MRZ_ALPHABET, ctc_fixed_length, ctc_greedy
+from openkyc.vision.document.mrz.read import decide, read_mrz
+from openkyc.vision.document.specimen.compose import SpecimenFields, td1_lines
+from openkyc.vision.document.specimen.lines import render_band
+
+
+def _passport_lines() -> list[str]:
+    return mrz_lines(LAYOUTS["passport"], LAYOUTS["passport"].sample)
+
+
+@pytest.mark.parametrize("rotation", [0.0, 8.0, 90.0, 180.0, 270.0])
+def test_passport_photo_at_any_rotation(rotation: float) -> None:
+    photo = photograph(render_specimen("passport").rgb, seed=5, rotation=rotation)
+    read = read_mrz(photo)
+    assert read.result is not None, read.reason
+    assert list(read.result.lines) == _passport_lines()
+    assert read.accepted, read.reason
+    assert read.reads["ocrb"] == read.result.lines
+    assert read.rotation == round(rotation / 90) * 90 % 360
+
+
+def test_old_french_card() -> None:
+    specimen = render_specimen("fra_cni_1988")
+    read = read_mrz(photograph(specimen.rgb, seed=2, rotation=-5.0, glare=0.3))
+    assert read.result is not None, read.reason
+    assert read.result.format == "FRA_ID"
+    assert list(read.result.lines) == mrz_lines(specimen.layout, specimen.values)
+    assert read.accepted, read.reason
+
+
+def test_td1_zone_of_three_lines() -> None:
+    fields = SpecimenFields(
+        surname="DUBOIS",
+        given_names="ANNE MARIE",
+        document_number="X4RTBPFW4",
+        issuing_country="BEL",
+        nationality="BEL",
+        birth_date="900713",
+        sex="F",
+        expiry_date="310101",
+        optional_data="",
+        document_code="ID",
+    )
+    lines = td1_lines(fields)
+    band, _ = render_band(lines, np.random.default_rng(4))
+    page = np.full((band.shape[0] * 3, band.shape[1] + 200, 3), 235, np.uint8)
+    page[-band.shape[0] - 40 : -40, 100:-100] = band
+    read = read_mrz(photograph(page, seed=1, rotation=4.0))
+    assert read.result is not None, read.reason
+    assert read.result.format == "TD1"
+    assert list(read.result.lines) == list(lines)
+    assert read.accepted, read.reason
+
+
+def test_a_page_without_mrz_has_none() -> None:
+    read = read_mrz(photograph(render_specimen("pak_cnic").rgb, seed=1))
+    assert read.result is None
+    assert not read.accepted
+    assert read.reason == "no machine-readable zone found"
+
+
+def test_plain_noise_has_no_mrz() -> None:
+    noise = np.random.default_rng(0).integers(0, 255, (600, 900, 3), dtype=np.uint8)
+    assert read_mrz(noise).result is None
+
+
+def test_a_wrong_check_digit_is_read_and_refused() -> None:
+    lines = _passport_lines()
+    wrong = "0" if lines[1][9] != "0" else "1"
+    broken = [lines[0], lines[1][:9] + wrong + lines[1][10:]]
+    values = dict(LAYOUTS["passport"].sample)
+    page = render_specimen("passport", values).rgb
+    read = read_mrz(photograph(_replace_mrz(page, broken), seed=3))
+    assert read.result is not None
+    assert list(read.result.lines) == broken
+    assert not read.accepted
+    assert f"document_number check digit fails: read {wrong}" in read.reason
+
+
+def _replace_mrz(page: np.ndarray, lines: list[str]) -> np.ndarray:
+    """The page with its MRZ band painted over by `lines` (same font, same place)."""
+    band, _ = render_band(tuple(lines), np.random.default_rng(0))
+    height, width = page.shape[:2]
+    top = int(height * 0.79)
+    resized = np.asarray(cv2.resize(band, (int(width * 0.96), height - top - 5)), np.uint8)
+    out = page.copy()
+    out[top : top + resized.shape[0], int(width * 0.02) : int(width * 0.02) + resized.shape[1]] = (
+        resized
+    )
+    return out
+
+
+def _log_probs(path: str) -> np.ndarray:
+    """One-hot-ish frame log-probabilities for a CTC path ('-' is the blank)."""
+    rows = []
+    for char in path:
+        probs = np.full(len(MRZ_ALPHABET) + 1, 0.01)
+        probs[0 if char == "-" else MRZ_ALPHABET.index(char) + 1] = 1.0
+        rows.append(np.log(probs / probs.sum()))
+    return np.asarray(rows, np.float32)
+
+
+def test_fixed_length_decoding_splits_a_merged_filler_run() -> None:
+    frames = _log_probs("AA-<<-<<<--B")
+    assert ctc_greedy(frames).text == "A<<B"
+    fixed = ctc_fixed_length(frames, 5)
+    assert fixed is not None
+    assert fixed.text == "A<<<B"
+    assert len(fixed.confidences) == 5
+    assert ctc_fixed_length(frames, 4) is not None
+    assert ctc_fixed_length(frames, 20) is None  # more characters than frames
+
+
+def test_decide_needs_a_second_engine_for_the_names() -> None:
+    lines = _passport_lines()
+    good = parse(lines)
+    other_name = parse([lines[0].replace(good.surname, "X" * len(good.surname), 1), lines[1]])
+    accepted = decide({"ocrb": good, "rapidocr": good})
+    assert accepted[1]
+    assert accepted[3] == "ocrb"
+    refused = decide({"ocrb": good, "rapidocr": other_name})
+    assert not refused[1]
+    assert "surname" in refused[2]
+    alone = decide({"ocrb": good, "rapidocr": None})
+    assert not alone[1]

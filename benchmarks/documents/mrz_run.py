@@ -67,6 +67,8 @@ def score_one(gt: dict[str, Any], read: Any) -> dict[str, Any]:
     wrong = []
     for key, attr in FIELDS.items():
         expected = (gt.get("fields") or {}).get(key)
+        if key == "sex" and expected in ("<", "X", ""):
+            expected = "X"  # ICAO: "<" is "unspecified", which the parser reports as X
         if (
             expected is not None
             and expected.replace("<", "")
@@ -105,11 +107,20 @@ def summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
             [r for r in real if r.get("fields_exact")], "accepted"
         ).split("/")[0]
         + f"/{len(real)}",
+        "valid_and_fields_exact": share([r for r in real if r.get("fields_exact")], "valid").split(
+            "/"
+        )[0]
+        + f"/{len(real)}",
+        "lines_exact": share(real, "lines_exact"),
         "wrong_accepts": sum(r["accepted"] and not r.get("fields_exact", True) for r in positives),
         "accepted_on_invalid_gt": sum(
             r["accepted"] and not r.get("gt_valid", True) for r in positives
         ),
         "false_mrz_on_negatives": sum(r["found"] for r in rows if r["negative"]),
+        "accepted_by": {
+            engine: sum(r.get("engine") == engine and r["accepted"] for r in positives)
+            for engine in sorted({str(r.get("engine")) for r in positives if r["accepted"]})
+        },
         "p50_ms": round(statistics.median(ms), 1),
         "p95_ms": round(float(np.percentile(ms, 95)), 1),
     }
@@ -192,6 +203,7 @@ def main() -> None:
         else:
             read = read_mrz(image)
         row = score_one(gt, read)
+        row["engine"] = getattr(read, "engine", None)
         row["ms"] = round((time.perf_counter() - started) * 1000, 1)
         rows.append(row)
         print(

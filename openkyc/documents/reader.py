@@ -6,6 +6,7 @@ fill what it lacks and carry the accents. Pure orchestration of the vision libra
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
@@ -133,9 +134,11 @@ def _fields(mrz: MrzRead, viz: VizResult | None) -> dict[str, FieldValue]:
     return fields
 
 
-def _read_viz(page: PageResult, layout: str | None) -> VizResult | None:
+def _read_viz(
+    page: PageResult, layout: str | None, fallback: Callable[[], bool]
+) -> VizResult | None:
     try:
-        return read_printed_fields(page.rgb, layout=layout, use_zones=page.found)
+        return read_printed_fields(page.rgb, layout=layout, use_zones=page.found, fallback=fallback)
     except OcrError:
         return None
 
@@ -177,13 +180,16 @@ def read(
     evidence: Evidence, document_hint: str | None = None, country_hint: str | None = None
 ) -> tuple[DocumentRead, PortraitCrop | None]:
     """The document as read, and its portrait when a face was found."""
-    # The MRZ read (RapidOCR, which releases the GIL) and the printed-field read (a
-    # Tesseract process) are independent: run them side by side.
+    # The MRZ read (ONNX models, which release the GIL) and the printed-field read (a
+    # Tesseract process) are independent: run them side by side. The slow RapidOCR pass over
+    # the printed zone runs only when the MRZ was not accepted: an accepted MRZ already gives
+    # the names, dates, number, nationality and sex.
     with ThreadPoolExecutor(max_workers=1) as pool:
         mrz_read = pool.submit(_mrz, evidence)
         page = find_document(evidence.front)
         aspect = page.rgb.shape[1] / max(1, page.rgb.shape[0])
-        viz = _read_viz(page, hinted_layout(document_hint, country_hint, aspect))
+        layout = hinted_layout(document_hint, country_hint, aspect)
+        viz = _read_viz(page, layout, lambda: not mrz_read.result()[0].accepted)
         mrz, side = mrz_read.result()
     if viz is not None and viz.turned == 180:
         page = flip_page(page)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -185,19 +186,38 @@ STEPS: dict[str, Callable[[Run], None]] = {
 }
 
 
+BESIDE = frozenset({"liveness"})
+"""Steps that need nothing from the others: they run on a second thread beside them (the
+liveness video and the document are read at the same time on the 2 cores)."""
+NEEDS: dict[str, frozenset[str]] = {"face_match": frozenset({"liveness"})}
+"""Steps that use another step's result wait for it (face_match compares the liveness face)."""
+
+
+def _run_step(run: Run, step: str) -> None:
+    started = time.perf_counter()
+    try:
+        STEPS[step](run)
+    except Exception as exc:  # an engine bug must not hang or fail the whole verification
+        log.exception("pipeline step failed", step=step)
+        run.findings.setdefault(_finding_key(step), {})["error"] = (
+            f"{step} failed unexpectedly ({type(exc).__name__}); the step was skipped"
+        )
+    run.timings_ms[step] = round((time.perf_counter() - started) * 1000, 1)
+
+
 def evaluate(run: Run) -> Run:
-    for step in run.config.steps:
-        if step == "scoring":
-            continue
-        started = time.perf_counter()
-        try:
-            STEPS[step](run)
-        except Exception as exc:  # an engine bug must not hang or fail the whole verification
-            log.exception("pipeline step failed", step=step)
-            run.findings.setdefault(_finding_key(step), {})["error"] = (
-                f"{step} failed unexpectedly ({type(exc).__name__}); the step was skipped"
-            )
-        run.timings_ms[step] = round((time.perf_counter() - started) * 1000, 1)
+    steps = [step for step in run.config.steps if step != "scoring"]
+    with ThreadPoolExecutor(max_workers=1) as beside:
+        pending: dict[str, Future[None]] = {}
+        for step in steps:
+            if step in BESIDE and len(steps) > 1:
+                pending[step] = beside.submit(_run_step, run, step)
+                continue
+            for needed in NEEDS.get(step, frozenset()) & pending.keys():
+                pending.pop(needed).result()
+            _run_step(run, step)
+        for future in pending.values():
+            future.result()
     return run
 
 

@@ -201,7 +201,7 @@ def read_printed_fields(
     layout: str | None = None,
     languages: tuple[str, ...] | None = None,
     use_zones: bool = True,
-    fallback: bool = True,
+    fallback: bool | Callable[[], bool] = True,
 ) -> VizResult:
     """Read the visual zone of an upright page (from `page.find_document`).
 
@@ -209,6 +209,8 @@ def read_printed_fields(
     the label-only `generic` pack. `languages` are Tesseract models (default: the pack's).
     Tesseract reads first (accents); RapidOCR fills fields Tesseract missed (no accents).
     `use_zones` should be False when the page was not warped to a pack's canonical size.
+    `fallback` allows the RapidOCR pass; a callable is asked only when that pass would run
+    (the document reader skips it when the MRZ already gave the fields).
     `turned` = 180 in the result means the page was read upside down: apply
     `page.flip_page` before cropping the portrait; `page_rgb` is the page as read.
     """
@@ -221,7 +223,8 @@ def read_printed_fields(
     chosen = chosen or _pick_layout(lines, size)
     fields = extract_fields(lines, chosen, size, use_zones and chosen.name != "generic")
     engines: tuple[EngineName, ...] = ("tesseract",)
-    if fallback and len(fields) < min(FALLBACK_MIN_SHARE * len(chosen.fields), FALLBACK_MIN_FIELDS):
+    few = len(fields) < min(FALLBACK_MIN_SHARE * len(chosen.fields), FALLBACK_MIN_FIELDS)
+    if few and (fallback() if callable(fallback) else fallback):
         rapid, angle = _rapid(page, timings)
         deskewed = abs(angle) >= DESKEW_MIN_DEGREES
         if deskewed:  # RapidOCR saw the skew: let Tesseract read again

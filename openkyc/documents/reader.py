@@ -1,4 +1,4 @@
-"""Reading one document: the MRZ (front, else back) with two engines, the page (outline,
+"""Reading one document: the MRZ (front, else back; ADR 0203), the page (outline,
 perspective, quality), the printed fields with Tesseract and RapidOCR, type and country, the
 portrait. The MRZ is authoritative for names and dates where it was accepted; printed fields
 fill what it lacks and carry the accents. Pure orchestration of the vision library."""
@@ -59,8 +59,8 @@ def _mrz(evidence: Evidence) -> tuple[MrzRead, str]:
 
 
 def _confirm_names(mrz: MrzRead, viz: VizResult | None) -> MrzRead:
-    """Tesseract's read of the printed names is independent of RapidOCR's read of the MRZ:
-    when they agree (accents aside), the names are confirmed."""
+    """Tesseract's read of the printed names is independent of the MRZ engines' reads: when
+    they agree (accents aside), the names are confirmed."""
     result = mrz.result
     if viz is None or result is None or not mrz.names_pending:
         return mrz

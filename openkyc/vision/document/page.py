@@ -21,6 +21,7 @@ import numpy.typing as npt
 
 from openkyc.vision.document.layouts.model import PAGE_MM, PageFormat
 from openkyc.vision.document.page_orient import osd_rotation
+from openkyc.vision.imaging import shrink
 
 UInt8Array = npt.NDArray[np.uint8]
 FloatArray = npt.NDArray[np.float32]
@@ -97,14 +98,6 @@ class PageResult:
     @property
     def readable(self) -> bool:
         return not self.refusals
-
-
-def _downscale(rgb: UInt8Array, max_side: int) -> tuple[UInt8Array, float]:
-    scale = min(1.0, max_side / max(rgb.shape[:2]))
-    if scale == 1.0:
-        return rgb, 1.0
-    size = (round(rgb.shape[1] * scale), round(rgb.shape[0] * scale))
-    return np.asarray(cv2.resize(rgb, size, interpolation=cv2.INTER_AREA), np.uint8), scale
 
 
 def _masks(gray: UInt8Array) -> list[UInt8Array]:
@@ -263,7 +256,7 @@ def find_document(rgb: UInt8Array, page_format: PageFormat | None = None) -> Pag
     `page_format` forces the canonical size (e.g. from a layout hint); otherwise the outline's
     aspect decides. Without a usable outline the whole photo is the page (`found=False`).
     """
-    work, _ = _downscale(rgb, WARP_MAX_SIDE)
+    work, _ = shrink(rgb, WARP_MAX_SIDE)
     found_quad, quad = _outline(work)
     scale_x, scale_y = rgb.shape[1] / work.shape[1], rgb.shape[0] / work.shape[0]
     source: FloatArray = (quad * np.array([scale_x, scale_y], np.float32)).astype(np.float32)
@@ -271,7 +264,7 @@ def find_document(rgb: UInt8Array, page_format: PageFormat | None = None) -> Pag
     if found_quad is None:
         # 0 vs 180 of an outlined card is left to the reader's confidence (OSD inverted some
         # landscape cards); a whole photo may lie on its side, which OSD tells reliably
-        turn = osd_rotation(_downscale(work, DETECT_MAX_SIDE)[0])
+        turn = osd_rotation(shrink(work, DETECT_MAX_SIDE)[0])
         work = np.ascontiguousarray(np.rot90(work, k=-(turn // 90)))
         quad = _order(_corners(work))
         source = np.roll(_corners(rgb), turn // 90, axis=0)
@@ -303,7 +296,7 @@ def _resize_long_side(img: UInt8Array, side: int) -> UInt8Array:
 
 def _outline(work: UInt8Array) -> tuple[FloatArray | None, FloatArray]:
     """(the card outline or None, the quad to warp: the outline or the whole photo)."""
-    small, scale = _downscale(work, DETECT_MAX_SIDE)
+    small, scale = shrink(work, DETECT_MAX_SIDE)
     found = find_quad(np.asarray(cv2.cvtColor(small, cv2.COLOR_RGB2GRAY), np.uint8))
     if found is not None and _is_frame(found, small.shape):
         found = None  # the photo frame itself: a tight scan, or no outline at all

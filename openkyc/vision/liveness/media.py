@@ -17,6 +17,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from openkyc.vision.imaging import shrink
 from openkyc.vision.liveness.errors import (
     CorruptContainer,
     FrameUnreadable,
@@ -236,13 +237,4 @@ def decode_image(data: bytes, max_side: int = 640, index: int = 0) -> RGBImage:
     if bgr is None:
         raise FrameUnreadable(f"frame {index} does not decode")
     rgb = np.asarray(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), dtype=np.uint8)
-    return downscale(rgb, max_side)
-
-
-def downscale(rgb: RGBImage, max_side: int) -> RGBImage:
-    """Shrink so the longest side is at most ``max_side`` (never enlarges)."""
-    scale = max_side / max(rgb.shape[:2])
-    if scale >= 1.0:
-        return rgb
-    size = (round(rgb.shape[1] * scale), round(rgb.shape[0] * scale))
-    return np.asarray(cv2.resize(rgb, size, interpolation=cv2.INTER_AREA), dtype=np.uint8)
+    return shrink(rgb, max_side)[0]

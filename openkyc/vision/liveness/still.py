@@ -7,8 +7,9 @@ from dataclasses import replace
 import numpy as np
 from numpy.typing import NDArray
 
+from openkyc.vision.imaging import shrink
 from openkyc.vision.liveness.landmarks import face_landmarks
-from openkyc.vision.liveness.media import decode_image, downscale
+from openkyc.vision.liveness.media import decode_image
 from openkyc.vision.liveness.passive import (
     DEFAULT_PASSIVE,
     STILL_HINT,
@@ -36,7 +37,7 @@ def analyze_still(
     if isinstance(image, bytes):
         rgb = decode_image(image, max_side)
     else:
-        rgb = downscale(np.ascontiguousarray(image, dtype=np.uint8), max_side)
+        rgb, _ = shrink(np.ascontiguousarray(image, dtype=np.uint8), max_side)
     face = face_landmarks(model_path).observe(rgb)
     if not face.found:
         return PassiveResult(False, "unknown", 0.5, ("no face found", STILL_HINT), ())

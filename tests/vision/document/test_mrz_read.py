@@ -81,8 +81,7 @@ def test_a_wrong_check_digit_is_read_and_refused() -> None:
     lines = _passport_lines()
     wrong = "0" if lines[1][9] != "0" else "1"
     broken = [lines[0], lines[1][:9] + wrong + lines[1][10:]]
-    values = dict(LAYOUTS["passport"].sample)
-    page = render_specimen("passport", values).rgb
+    page = render_specimen("passport").rgb
     read = read_mrz(photograph(_replace_mrz(page, broken), seed=3))
     assert read.result is not None
     assert list(read.result.lines) == broken
@@ -129,10 +128,11 @@ def test_decide_needs_a_second_engine_for_the_names() -> None:
     good = parse(lines)
     other_name = parse([lines[0].replace(good.surname, "X" * len(good.surname), 1), lines[1]])
     accepted = decide({"ocrb": good, "rapidocr": good})
-    assert accepted[1]
-    assert accepted[3] == "ocrb"
+    assert accepted.accepted
+    assert accepted.engine == "ocrb"
     refused = decide({"ocrb": good, "rapidocr": other_name})
-    assert not refused[1]
-    assert "surname" in refused[2]
+    assert not refused.accepted
+    assert "surname" in refused.reason
+    assert refused.unconfirmed == ("surname",)
     alone = decide({"ocrb": good, "rapidocr": None})
-    assert not alone[1]
+    assert not alone.accepted

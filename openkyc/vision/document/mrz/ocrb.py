@@ -51,10 +51,6 @@ class LineRead:
     text: str
     confidences: tuple[float, ...]
 
-    @property
-    def confidence(self) -> float:
-        return min(self.confidences, default=0.0)
-
 
 def _segments(path: list[int], probs: FloatArray) -> LineRead:
     chars: list[str] = []
@@ -148,9 +144,6 @@ class OcrbRecognizer:
         batch = np.stack([preprocess_line(c) for c in crops])
         (out,) = self._session.run(None, {"image": batch})
         return [np.asarray(o, np.float32) for o in out]
-
-    def read_lines(self, crops: list[UInt8Array]) -> list[LineRead]:
-        return [ctc_greedy(lp) for lp in self.log_probs(crops)]
 
 
 @functools.cache

@@ -15,7 +15,7 @@ import re
 import shutil
 import subprocess
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import cv2
 import numpy as np
@@ -30,7 +30,12 @@ from openkyc.vision.document.mrz.locate import (
     rapidocr,
     text_boxes,
 )
-from openkyc.vision.document.mrz.ocrb import ctc_fixed_length, ctc_greedy, ocrb_recognizer
+from openkyc.vision.document.mrz.ocrb import (
+    LineRead,
+    ctc_fixed_length,
+    ctc_greedy,
+    ocrb_recognizer,
+)
 
 RGB = npt.NDArray[np.uint8]
 MIN_LINE_CHARS = 26  # shorter reads cannot be MRZ lines (TD1 lines have 30)
@@ -148,10 +153,18 @@ class _Candidate:
         return (*_rank(self.result), self.confidence)
 
 
+def _at_width(greedy: LineRead, log_probs: npt.NDArray[np.float32], width: int) -> str | None:
+    """The line as read, or decoded again at the zone's width when it came out another length."""
+    if len(greedy.text) == width:
+        return greedy.text
+    fixed = ctc_fixed_length(log_probs, width)
+    return fixed.text if fixed else None
+
+
 def _read_ocrb(forward: Band, backward: Band) -> _Candidate | None:
     """The OCR-B reading of a group in whichever direction reads as an MRZ."""
     count = len(forward.crops)
-    log_probs = ocrb_recognizer().log_probs([*forward.crops, *backward.crops])
+    log_probs = ocrb_recognizer().log_probs([*forward.roomy, *backward.roomy])
     best: _Candidate | None = None
     for band, outputs in ((forward, log_probs[:count]), (backward, log_probs[count:])):
         greedy = [ctc_greedy(lp) for lp in outputs]
@@ -163,12 +176,9 @@ def _read_ocrb(forward: Band, backward: Band) -> _Candidate | None:
         for width in _widths(count):
             if any(abs(len(g.text) - width) > MAX_MISCOUNT for g in greedy):
                 continue
-            lines = [
-                g.text if len(g.text) == width else ctc_fixed_length(lp, width)
-                for g, lp in zip(greedy, outputs, strict=True)
-            ]
-            texts = [x if isinstance(x, str) else (x.text if x else "") for x in lines]
-            result = _parse(texts) if all(texts) else None
+            texts = [_at_width(g, lp, width) for g, lp in zip(greedy, outputs, strict=True)]
+            lines = [t for t in texts if t is not None]
+            result = _parse(lines) if len(lines) == len(texts) else None
             if result is None or not _plausible(result):
                 continue
             candidate = _Candidate(band, result, confidence)
@@ -247,7 +257,18 @@ def _confirmed_by(result: MrzResult, others: dict[str, MrzResult]) -> dict[str, 
     }
 
 
-def decide(reads: dict[str, MrzResult | None]) -> tuple[MrzResult, bool, str, str]:
+@dataclass(frozen=True)
+class Decision:
+    """What to report of a zone read by several engines."""
+
+    result: MrzResult
+    accepted: bool
+    reason: str
+    engine: str  # whose read is reported
+    unconfirmed: tuple[str, ...] = ()  # uncovered fields no other engine read the same
+
+
+def decide(reads: dict[str, MrzResult | None]) -> Decision:
     """The zone to report, whether it is accepted, why, and on which engine's read.
 
     `reads` holds each engine's parse of the same zone, in order of trust. A zone is accepted
@@ -260,44 +281,34 @@ def decide(reads: dict[str, MrzResult | None]) -> tuple[MrzResult, bool, str, st
         others = {n: r for n, r in found.items() if n != name}
         same = [n for n, r in others.items() if r.lines == result.lines]
         if same:
-            return result, True, f"{name} and {same[0]} read the same zone", name
+            return Decision(result, True, f"{name} and {same[0]} read the same zone", name)
         confirmed = _confirmed_by(result, others)
         if all(confirmed.values()):
             engines = sorted({e for agreeing in confirmed.values() for e in agreeing})
-            return (
-                result,
-                True,
-                (
-                    f"every check digit passes as read by {name}; {' and '.join(engines)} "
-                    "read the names, sex and country codes the same"
-                ),
-                name,
+            reason = (
+                f"every check digit passes as read by {name}; {' and '.join(engines)} "
+                "read the names, sex and country codes the same"
             )
-        missing = [f.replace("_", " ") for f, agreeing in confirmed.items() if not agreeing]
-        return (
-            result,
-            False,
-            (
-                "check digits pass but no second engine confirmed the "
-                f"{', '.join(missing)} (no check digit covers them)"
-            ),
-            name,
+            return Decision(result, True, reason, name)
+        missing = tuple(f for f, agreeing in confirmed.items() if not agreeing)
+        reason = (
+            "check digits pass but no second engine confirmed the "
+            f"{', '.join(f.replace('_', ' ') for f in missing)} (no check digit covers them)"
         )
+        return Decision(result, False, reason, name, missing)
     best_name, best = max(found.items(), key=lambda item: _rank(item[1]))
+    if best.check_digits_valid:
+        reason = (
+            f"check digits pass only after repairing {', '.join(best.repaired)}; "
+            "no second engine confirmed"
+        )
+        return Decision(best, False, reason, best_name)
     failing = [
         f"{c.name} check digit fails: read {c.read}, computed {c.computed}"
         for c in best.checks
         if not c.valid
     ]
-    if best.check_digits_valid:
-        repaired = ", ".join(best.repaired)
-        return (
-            best,
-            False,
-            f"check digits pass only after repairing {repaired}; no second engine confirmed",
-            best_name,
-        )
-    return best, False, "; ".join(failing) or "MRZ not valid", best_name
+    return Decision(best, False, "; ".join(failing) or "MRZ not valid", best_name)
 
 
 def _locate(image: RGB) -> _Candidate | None:
@@ -317,7 +328,7 @@ def _locate(image: RGB) -> _Candidate | None:
                 return best
         if best is not None:
             return best
-    return best
+    return None
 
 
 def _unturn(candidate: _Candidate, shape: tuple[int, ...]) -> _Candidate:
@@ -325,7 +336,7 @@ def _unturn(candidate: _Candidate, shape: tuple[int, ...]) -> _Candidate:
     x, y, w, h = candidate.band.box
     box = (y, shape[0] - x - w, h, w)
     rotation = (candidate.band.rotation + 90) % 360
-    band = Band(candidate.band.crops, rotation, box)
+    band = replace(candidate.band, rotation=rotation, box=box)
     return _Candidate(band, candidate.result, candidate.confidence)
 
 
@@ -347,23 +358,18 @@ def read_mrz(image: RGB) -> MrzRead:
     band, first = candidate.band, candidate.result
     width = len(first.lines[0])
     reads: dict[str, MrzResult | None] = {"ocrb": first, "rapidocr": _read_rapidocr(band, width)}
-    chosen, accepted, reason, engine = decide(reads)
-    if not accepted:
+    decision = decide(reads)
+    if not decision.accepted:
         reads["tesseract"] = _read_tesseract(band, width)
-        chosen, accepted, reason, engine = decide(reads)
-    found = {name: r for name, r in reads.items() if r is not None}
-    others = {name: r for name, r in found.items() if name != engine}
-    unconfirmed = tuple(
-        name for name, agreeing in _confirmed_by(chosen, others).items() if not agreeing
-    )
+        decision = decide(reads)
     return MrzRead(
-        chosen,
-        accepted,
-        reason,
-        engine,
+        decision.result,
+        decision.accepted,
+        decision.reason,
+        decision.engine,
         band.rotation,
         band.box,
-        {name: r.lines for name, r in found.items()},
+        {name: r.lines for name, r in reads.items() if r is not None},
         round((time.perf_counter() - started) * 1000, 1),
-        () if accepted else unconfirmed,
+        decision.unconfirmed,
     )

@@ -31,6 +31,7 @@ from openkyc.vision.document.viz.extract import (
     zone_words,
 )
 from openkyc.vision.document.viz.types import EngineName, FieldValue, TextLine, VizResult, Word
+from openkyc.vision.imaging import shrink
 
 UInt8Array = npt.NDArray[np.uint8]
 
@@ -132,14 +133,6 @@ def extract_fields(
     return out
 
 
-def _downscale(rgb: UInt8Array) -> UInt8Array:
-    scale = READ_MAX_SIDE / max(rgb.shape[:2])
-    if scale >= 1.0:
-        return rgb
-    size = (round(rgb.shape[1] * scale), round(rgb.shape[0] * scale))
-    return np.asarray(cv2.resize(rgb, size, interpolation=cv2.INTER_AREA), np.uint8)
-
-
 def _pick_layout(lines: list[TextLine], size: tuple[int, int]) -> Layout:
     from openkyc.vision.document.classify import classify, layout_for
 
@@ -214,7 +207,7 @@ def read_printed_fields(
     `turned` = 180 in the result means the page was read upside down: apply
     `page.flip_page` before cropping the portrait; `page_rgb` is the page as read.
     """
-    page = _downscale(page_rgb)
+    page, _ = shrink(page_rgb, READ_MAX_SIDE)
     size = (page.shape[1], page.shape[0])
     timings: dict[str, float] = {}
     chosen = get_layout(layout) if layout else None

@@ -12,7 +12,7 @@ from openkyc.vision.document.layouts.mrzlines import mrz_lines
 from openkyc.vision.document.layouts.render import photograph, render_specimen
 from openkyc.vision.document.mrz.icao import parse
 from openkyc.vision.document.mrz.ocrb import MRZ_ALPHABET, ctc_fixed_length, ctc_greedy
-from openkyc.vision.document.mrz.read import decide, read_mrz
+from openkyc.vision.document.mrz.read import SURE_CHARACTER, decide, read_mrz, sure_alone
 from openkyc.vision.document.specimen.compose import SpecimenFields, td1_lines
 from openkyc.vision.document.specimen.lines import render_band
 
@@ -136,3 +136,28 @@ def test_decide_needs_a_second_engine_for_the_names() -> None:
     assert refused.unconfirmed == ("surname",)
     alone = decide({"ocrb": good, "rapidocr": None})
     assert not alone.accepted
+
+
+def test_one_read_is_enough_only_when_every_uncovered_character_is_sure() -> None:
+    lines = _passport_lines()
+    good = parse(lines)
+    sure = tuple(tuple([0.999] * len(line)) for line in lines)
+    assert sure_alone(good, sure)
+    doubt_in_name = (tuple([0.999] * 10 + [SURE_CHARACTER - 0.01] + [0.999] * 33), sure[1])
+    assert not sure_alone(good, doubt_in_name)
+    doubt_in_sex = (sure[0], tuple([0.999] * 20 + [0.5] + [0.999] * 23))
+    assert not sure_alone(good, doubt_in_sex)
+    doubt_in_number = (sure[0], tuple([0.5] * 9 + [0.999] * 35))  # its check digit covers it
+    assert sure_alone(good, doubt_in_number)
+    repaired = parse([lines[0].replace(good.surname[-1], "0", 1), lines[1]])
+    assert repaired.repaired
+    assert not sure_alone(repaired, sure)
+    wrong_digit = parse([lines[0], lines[1][:9] + str((int(lines[1][9]) + 1) % 10) + lines[1][10:]])
+    assert not sure_alone(wrong_digit, sure)
+
+
+def test_a_clean_passport_is_accepted_on_the_ocrb_read_alone() -> None:
+    read = read_mrz(render_specimen("passport").rgb)
+    assert read.accepted, read.reason
+    assert read.engine == "ocrb"
+    assert set(read.reads) == {"ocrb"}

@@ -91,6 +91,17 @@ def detect_format(lines: list[str]) -> str:
     raise MrzFormatError(f"no MRZ has {len(lines)} lines of {sorted({len(x) for x in lines})}")
 
 
+def uncovered_spans(kind: str, width: int) -> tuple[tuple[int, int, int], ...]:
+    """(line, start, end) of the characters no check digit covers: the issuing state and the
+    names, the nationality and the sex. (The 1988 French card's final check digit covers both
+    lines, but a mod-10 sum cannot tell E from O, so its names count as uncovered too.)"""
+    if kind == "TD1":
+        return ((0, 2, 5), (1, 7, 8), (1, 15, 18), (2, 0, 30))
+    if kind == "FRA_ID":
+        return ((0, 5, 30), (1, 13, 27), (1, 34, 35))
+    return ((0, 2, width), (1, 10, 13), (1, 20, 21))
+
+
 def clean_lines(text_lines: list[str]) -> list[str]:
     cleaned = ["".join(line.split()).upper().replace("«", "<") for line in text_lines]
     for line in cleaned:

@@ -286,26 +286,45 @@ def analyze(
     )
 
 
-def pipeline_findings(
-    session: Session,
-    runtime: Runtime,
-    tenant: Tenant,
-    challenge_id: str,
-    video: bytes,
-    session_ref: str | None = None,
-) -> tuple[dict[str, Any], np.ndarray | None]:
-    """The liveness step of a verification: findings, and the best frame's embedding so the
-    workflow can check the video shows the document's holder."""
-    steps = consume(session, tenant, challenge_id, None, session_ref)
-    result = run_engine(video, None, steps, None, False)
-    replay = check_and_index(session, runtime, tenant, result.fingerprint, "video")
-    findings = {
-        "evaluated": True,
-        "mode": "active",
-        **verdict(result, replay),
-        "steps": [dataclasses.asdict(step) for step in result.steps],
-        "face": best_face(result),
-        "replay": replay.as_dict(),
-        "processing_ms": round(result.processing_ms, 1),
-    }
-    return findings, best_embedding(result)
+@dataclass(frozen=True)
+class PipelineAnswer:
+    """A verification's liveness video, judged but not yet recorded: the challenge is marked
+    used and the video indexed against replays only when the verification commits
+    (`settle_answer`), so that the engines run outside any write transaction."""
+
+    challenge_id: str
+    result: engine.LivenessResult
+
+    @property
+    def embedding(self) -> np.ndarray | None:
+        """The best frame's embedding, so the workflow can check the video shows the
+        document's holder."""
+        return best_embedding(self.result)
+
+    def findings(self, replay: ReplayCheck) -> dict[str, Any]:
+        return {
+            "evaluated": True,
+            "mode": "active",
+            **verdict(self.result, replay),
+            "steps": [dataclasses.asdict(step) for step in self.result.steps],
+            "face": best_face(self.result),
+            "replay": replay.as_dict(),
+            "processing_ms": round(self.result.processing_ms, 1),
+        }
+
+
+def judge_answer(steps: list[str], challenge_id: str, video: bytes) -> PipelineAnswer:
+    """Run the engine on a verification's video for the challenge's steps (no database)."""
+    return PipelineAnswer(challenge_id, run_engine(video, None, steps, None, False))
+
+
+def settle_answer(
+    session: Session, runtime: Runtime, tenant: Tenant, answer: PipelineAnswer
+) -> dict[str, Any]:
+    """Mark the challenge used and index the video against replays (in the caller's
+    transaction), and return the step's findings. The challenge was checked answerable before
+    the engine ran; one answered meanwhile by another submission raises ChallengeUsed."""
+    if not LivenessRepository(session).use_challenge(tenant.id, answer.challenge_id, utcnow()):
+        raise ChallengeUsed("this challenge was already answered; ask for a new one")
+    replay = check_and_index(session, runtime, tenant, answer.result.fingerprint, "video")
+    return answer.findings(replay)

@@ -150,9 +150,16 @@ def list_media(
 
 
 def read(
-    session: Session, ctx: MediaContext, tenant: Tenant, media_id: str, actor: str
+    session: Session,
+    ctx: MediaContext,
+    tenant: Tenant,
+    media_id: str,
+    actor: str,
+    *,
+    audit_now: bool = True,
 ) -> tuple[MediaObject, bytes]:
-    """Decrypt one image for its tenant; every read is audited."""
+    """Decrypt one image for its tenant; every read is audited (by the caller, through
+    `record_read`, when ``audit_now`` is False: a job that reads first and writes last)."""
     media = get(session, tenant, media_id)
     try:
         sealed = ctx.store.get(media.storage_key)
@@ -163,10 +170,15 @@ def read(
     data = crypto.open_sealed(
         tenants.data_key(ctx.keyring, tenant), sealed, _context(media.id, tenant.id)
     )
-    audit.record(
-        session, action="media.read", actor=actor, tenant_id=tenant.id, object=f"media:{media.id}"
-    )
+    if audit_now:
+        record_read(session, tenant, media.id, actor)
     return media, data
+
+
+def record_read(session: Session, tenant: Tenant, media_id: str, actor: str) -> None:
+    audit.record(
+        session, action="media.read", actor=actor, tenant_id=tenant.id, object=f"media:{media_id}"
+    )
 
 
 def delete(session: Session, ctx: MediaContext, tenant: Tenant, media_id: str, actor: str) -> None:

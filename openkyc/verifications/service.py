@@ -14,6 +14,7 @@ from openkyc.keys.service import Caller
 from openkyc.kit import crypto
 from openkyc.kit.base64data import decode_base64_field
 from openkyc.kit.clock import utcnow
+from openkyc.kit.errors import OpenKYCError
 from openkyc.kit.ids import new_id
 from openkyc.kit.runtime import Runtime
 from openkyc.kya.schemas import Applicant
@@ -229,20 +230,25 @@ def _store_evidence(
 
 def _evidence(
     session: Session, runtime: Runtime, tenant: Tenant, verification: Verification, actor: str
-) -> pipeline.Evidence:
+) -> tuple[pipeline.Evidence, list[str]]:
+    """The decrypted evidence and the ids of the media read (audited when the job commits)."""
     ctx = media.MediaContext(runtime.keyring, runtime.store, runtime.image_limits)
     ids = json.loads(verification.evidence)
+    read: list[str] = []
 
     def load(purpose: str) -> bytes | None:
         media_id = ids.get(purpose)
-        return media.read(session, ctx, tenant, media_id, actor)[1] if media_id else None
+        if not media_id:
+            return None
+        read.append(media_id)
+        return media.read(session, ctx, tenant, media_id, actor, audit_now=False)[1]
 
     applicant = (
         open_sealed(runtime, tenant, verification.id, verification.applicant_ciphertext)
         if verification.applicant_ciphertext
         else None
     )
-    return pipeline.Evidence(
+    evidence = pipeline.Evidence(
         document_front=load("document_front"),
         document_back=load("document_back"),
         selfie=load("selfie"),
@@ -250,6 +256,47 @@ def _evidence(
         challenge_id=ids.get("liveness_challenge_id"),
         applicant=Applicant.model_validate(applicant) if applicant else None,
     )
+    return evidence, read
+
+
+class _Liveness:
+    """The liveness step of a job, in two halves: the engine runs inside the pipeline with no
+    database access (it runs on the pipeline's second thread), and the challenge is marked
+    used and the video indexed against replays when the job writes its result."""
+
+    def __init__(
+        self, session: Session, tenant: Tenant, challenge_id: str | None, ref: str | None
+    ) -> None:
+        self.steps: list[str] = []
+        self.error: OpenKYCError | None = None
+        self.answer: liveness.PipelineAnswer | None = None
+        if challenge_id is None:
+            return
+        try:
+            challenge = liveness.check_answerable(session, tenant, challenge_id, None, ref)
+            self.steps = json.loads(challenge.steps)
+        except OpenKYCError as exc:
+            self.error = exc
+
+    def judge(self, challenge_id: str, video: bytes) -> tuple[dict[str, Any], Any]:
+        if self.error is not None:
+            raise self.error
+        self.answer = liveness.judge_answer(self.steps, challenge_id, video)
+        return self.answer.findings(liveness.ReplayCheck(False, 0.0)), self.answer.embedding
+
+    def settle(
+        self, session: Session, runtime: Runtime, tenant: Tenant, findings: dict[str, Any]
+    ) -> None:
+        if self.answer is None:
+            return
+        try:
+            findings["liveness"] = liveness.settle_answer(session, runtime, tenant, self.answer)
+        except OpenKYCError as exc:
+            findings["liveness"] = {
+                "evaluated": False,
+                "mode": "none",
+                "error": f"{exc.message} ({exc.code})",
+            }
 
 
 def run(
@@ -259,24 +306,25 @@ def run(
     verification_id: str,
     dns_servers: list[str] | None = None,
 ) -> dict[str, Any]:
-    """The job body: evaluate the evidence, judge it, seal the result, meter, notify."""
+    """The job body: evaluate the evidence, judge it, seal the result, meter, notify.
+
+    Reads come first and every write comes after the engines have run, so the job holds no
+    write lock (SQLite's database lock, the audit chain's head row) while it computes: two
+    workers then run two verifications at once instead of one after the other."""
     tenant = tenants.get(session, tenant_id)
     verification = VerificationRepository(session).get(tenant_id, verification_id)
     if verification is None:
         raise VerificationNotFound(f"verification {verification_id} does not exist")
     config = PipelineConfig.model_validate_json(verification.config)
     actor = f"job:{verification.job_id}"
-    evidence = _evidence(session, runtime, tenant, verification, actor)
-    evaluated = pipeline.evaluate(
-        pipeline.Run(
-            evidence,
-            config,
-            dns_servers,
-            liveness=lambda challenge_id, video: liveness.pipeline_findings(
-                session, runtime, tenant, challenge_id, video, verification.reference
-            ),
-        )
-    )
+    evidence, media_read = _evidence(session, runtime, tenant, verification, actor)
+    video = _Liveness(session, tenant, evidence.challenge_id, verification.reference)
+    evaluated = pipeline.evaluate(pipeline.Run(evidence, config, dns_servers, video.judge))
+    # The first write takes the audit chain's head (and SQLite's lock): from here on, jobs
+    # write one at a time, so two copies of one video cannot both pass the replay index.
+    for media_id in media_read:
+        media.record_read(session, tenant, media_id, actor)
+    video.settle(session, runtime, tenant, evaluated.findings)
     outcome, checks = judge.judge(evaluated.findings, config, utcnow().date())
     result = _result(verification, evaluated, outcome, checks)
     verification.result_ciphertext = _seal(runtime, tenant, verification.id, result)

@@ -306,3 +306,71 @@ def test_demo_runs_a_full_verification_embedded() -> None:
     assert "decision " in result.output
     assert "face      pass" in result.output
     assert "no liveness video was submitted" in result.output
+
+
+def _during_evaluation(monkeypatch: pytest.MonkeyPatch, probe: Any) -> None:
+    """Run `probe` on another thread while a job's pipeline runs (before its engines)."""
+    from openkyc.verifications import pipeline
+
+    evaluate = pipeline.evaluate
+
+    def evaluate_with_probe(run: Any) -> Any:
+        with ThreadPoolExecutor(max_workers=1) as other:
+            other.submit(probe).result(timeout=60)
+        return evaluate(run)
+
+    monkeypatch.setattr(pipeline, "evaluate", evaluate_with_probe)
+
+
+def test_a_running_job_holds_no_write_lock(
+    api: OpenKYC, platform: Platform, evidence: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While the engines run, other transactions write (a second worker, an API request):
+    the job writes only once they are done, so jobs do not queue behind each other."""
+    import time
+
+    from openkyc.audit import service as audit
+
+    waited: list[float] = []
+
+    def write_elsewhere() -> None:
+        started = time.monotonic()
+        audit.record_detached(platform.sessions, action="test.probe", actor="test")
+        waited.append(time.monotonic() - started)
+
+    _during_evaluation(monkeypatch, write_elsewhere)
+    job_id = _submit(api, evidence).json()["job_id"]
+    _run_jobs(platform)
+    assert api.get(f"/v1/jobs/{job_id}").json()["status"] == "completed"
+    assert waited
+    assert waited[0] < 5  # a held lock would make it wait for the busy timeout (30 s)
+
+
+def test_a_challenge_answered_while_the_job_runs_is_reported_used(
+    api: OpenKYC, platform: Platform, evidence: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from openkyc.kit.clock import utcnow
+    from openkyc.liveness.models import LivenessChallenge
+    from openkyc.liveness.repository import LivenessRepository
+    from tests.vision.liveness.liveness_media_helpers import encode, held_photo
+
+    challenge = api.post("/v1/liveness/challenge", {}).json()
+    video = _b64(encode(held_photo(20, moved=False), fps=20.0))
+    body = {
+        **evidence,
+        "liveness": {"challenge_id": challenge["challenge_id"], "video_base64": video},
+    }
+    job_id = _submit(api, body).json()["job_id"]
+
+    def answer_elsewhere() -> None:
+        with transaction(platform.sessions) as session:
+            row = session.get(LivenessChallenge, challenge["challenge_id"])
+            assert row is not None
+            repository = LivenessRepository(session)
+            assert repository.use_challenge(row.tenant_id, row.id, utcnow())
+
+    _during_evaluation(monkeypatch, answer_elsewhere)
+    _run_jobs(platform)
+    view = api.get(f"/v1/jobs/{job_id}").json()
+    assert view["status"] == "completed"
+    assert "LIVENESS_CHALLENGE_USED" in view["verification"]["liveness"]["error"]

@@ -28,7 +28,7 @@ MODULE = "face_match"
 
 def compare(
     image_a: ImageInput,
-    image_b: ImageInput,
+    image_b: ImageInput | FaceAnalysis,
     *,
     threshold: float | None = None,
     policy: MultiFacePolicy = "largest",

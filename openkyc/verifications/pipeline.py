@@ -122,7 +122,7 @@ def _face_match(run: Run) -> None:
         }
         return
     try:
-        result = faces.compare(selfie, portrait.image)
+        result = faces.compare(selfie, portrait.analysis())
     except OpenKYCError as exc:
         run.findings["face"] = {"evaluated": False, "error": f"{exc.message} ({exc.code})"}
         return

@@ -28,7 +28,7 @@ __all__ = ["compare_embeddings", "match"]
 
 def match(
     image_a: ImageInput,
-    image_b: ImageInput,
+    image_b: ImageInput | FaceAnalysis,
     *,
     threshold: float | None = None,
     target_fmr: float = DEFAULT_FMR,
@@ -37,6 +37,8 @@ def match(
 ) -> MatchResult:
     """Compare the face of ``image_a`` (live photo) with that of ``image_b`` (document/stored).
 
+    ``image_b`` may be a face already analysed (a document portrait found by
+    ``crop_document_portrait``): it is not detected and embedded a second time.
     ``threshold`` is a similarity on 0-1 (a tenant override); when ``None`` it is
     ``threshold_for_fmr(target_fmr)``. Raises a FaceError subclass whose ``image`` is "a" or
     "b": ImageUnreadable, NoFaceFound, MultipleFaces, FaceTooSmall, FaceTooBlurred.
@@ -104,10 +106,13 @@ def _distance(
 
 
 def _analyze(
-    engine: DlibFaceEngine, image: ImageInput, policy: MultiFacePolicy, side: str
+    engine: DlibFaceEngine, image: ImageInput | FaceAnalysis, policy: MultiFacePolicy, side: str
 ) -> FaceAnalysis:
     try:
-        analysis = engine.analyze(image, policy=policy)
+        if isinstance(image, FaceAnalysis):
+            analysis = image
+        else:
+            analysis = engine.analyze(image, policy=policy)
         if analysis.used is None:
             boxes = tuple(face.box for face in analysis.faces)
             raise MultipleFaces(analysis.reason, boxes=boxes)

@@ -143,3 +143,9 @@ class PortraitCrop:
     crop_box: FaceBox
     rotation_deg: int
     face: DetectedFace
+
+    def analysis(self) -> FaceAnalysis:
+        """The portrait as a face analysis, to match it without detecting it again."""
+        width = self.crop_box.x + self.crop_box.width
+        height = self.crop_box.y + self.crop_box.height
+        return FaceAnalysis((self.face,), 0, "largest", "the document's portrait", width, height)

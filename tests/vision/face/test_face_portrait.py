@@ -36,6 +36,17 @@ def test_portrait_crop_matches_the_live_photo(astronaut: np.ndarray) -> None:
     assert match(astronaut, portrait.image).match
 
 
+def test_portrait_found_once_is_matched_without_a_second_detection(
+    astronaut: np.ndarray,
+) -> None:
+    portrait = crop_document_portrait(_id_card(astronaut))
+    again = match(astronaut, portrait.image)
+    reused = match(astronaut, portrait.analysis())
+    assert reused.match
+    assert reused.face_b.used is portrait.face
+    assert abs(reused.similarity - again.similarity) < 0.02
+
+
 def test_document_without_face_raises() -> None:
     with pytest.raises(NoFaceFound):
         crop_document_portrait(skimage.data.coffee())

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import math
-import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -20,6 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from openkyc.vision.liveness.errors import ModelUnavailable
+from openkyc.vision.pool import Instances
 
 #: SHA-256 of Google's face_landmarker/float16/1/face_landmarker.task (3,758,596 bytes).
 FACE_LANDMARKER_SHA256 = "64184e229b263107bc2b804c6625db1341ff2bb731874b0bcc2fe6544e0bc9ff"
@@ -61,7 +61,8 @@ def default_model_path() -> Path:
 
 
 class FaceLandmarks:
-    """Thread-safe wrapper over one MediaPipe FaceLandmarker (IMAGE mode, stateless per frame)."""
+    """Thread-safe wrapper over MediaPipe FaceLandmarkers (IMAGE mode, stateless per frame):
+    concurrent calls each borrow their own (MediaPipe releases the GIL)."""
 
     def __init__(self, model_path: Path, max_faces: int = 2) -> None:
         digest = hashlib.sha256(model_path.read_bytes()).hexdigest()
@@ -77,16 +78,15 @@ class FaceLandmarks:
             num_faces=max_faces,
             running_mode=vision.RunningMode.IMAGE,
         )
-        self._landmarker = vision.FaceLandmarker.create_from_options(options)
-        self._lock = threading.Lock()
+        self._landmarkers = Instances(lambda: vision.FaceLandmarker.create_from_options(options))
 
     def observe(self, rgb: NDArray[np.uint8]) -> FaceObservation:
         """Measure the largest face of one RGB frame."""
         import mediapipe as mp
 
         image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
-        with self._lock:
-            result = self._landmarker.detect(image)
+        with self._landmarkers.borrow() as landmarker:
+            result = landmarker.detect(image)
         if not result.face_landmarks:
             return NO_FACE
         height, width = rgb.shape[:2]

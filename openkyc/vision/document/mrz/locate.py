@@ -10,22 +10,21 @@ say which way is up, so both reading directions are cut; the recogniser decides.
 from __future__ import annotations
 
 import math
-import threading
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 import cv2
 import numpy as np
 import numpy.typing as npt
 
+from openkyc.vision.document.rapid import RAPIDOCR, RAPIDOCR_OPTIONS
 from openkyc.vision.imaging import shrink
 
 RGB = npt.NDArray[np.uint8]
 Gray = npt.NDArray[np.uint8]
 Vector = npt.NDArray[np.float64]
 
-DETECT_SIDE = 960
+DETECT_SIDE = int(RAPIDOCR_OPTIONS["det_limit_side_len"])
 """The detector sees the photo at this size: MRZ characters stay >= ~10 px on a page photo."""
 CROP_SIDE = 1600
 """Line crops are cut from the photo at up to this size (sharper than the detector's copy)."""
@@ -76,26 +75,6 @@ class Band:
     box: tuple[int, int, int, int]  # x, y, w, h in the input photo
 
 
-@cache
-def rapidocr() -> Any:
-    """The MRZ's own PP-OCRv4 models: the detector here, the recogniser as a second reader.
-
-    One onnxruntime thread (workers run side by side on the 2 cores); "max": the detector keeps
-    the size it is given (the default scales the short side up to 736 px)."""
-    from rapidocr_onnxruntime import RapidOCR
-
-    return RapidOCR(
-        intra_op_num_threads=1,
-        inter_op_num_threads=1,
-        det_limit_type="max",
-        det_limit_side_len=DETECT_SIDE,
-    )
-
-
-RAPIDOCR_LOCK = threading.Lock()
-"""RapidOCR's detector keeps per-call state on the instance: one call at a time."""
-
-
 def _as_box(quad: npt.NDArray[Any]) -> TextBox:
     (cx, cy), (w, h), angle = cv2.minAreaRect(np.asarray(quad, np.float32))
     theta = math.radians(angle if w >= h else angle + 90)
@@ -108,8 +87,8 @@ def _as_box(quad: npt.NDArray[Any]) -> TextBox:
 def text_boxes(image: RGB) -> tuple[list[TextBox], float]:
     """Text line boxes in `image` (RGB) and the scale from `image` to the detector's copy."""
     small, scale = shrink(image, DETECT_SIDE)
-    with RAPIDOCR_LOCK:
-        quads, _ = rapidocr().text_det(cv2.cvtColor(small, cv2.COLOR_RGB2BGR))
+    with RAPIDOCR.borrow() as engine:
+        quads, _ = engine.text_det(cv2.cvtColor(small, cv2.COLOR_RGB2BGR))
     if quads is None:
         return [], scale
     return [_as_box(q) for q in quads], scale

@@ -29,11 +29,9 @@ from openkyc.vision.document.mrz.icao import (
     uncovered_spans,
 )
 from openkyc.vision.document.mrz.locate import (
-    RAPIDOCR_LOCK,
     Band,
     bands,
     groups,
-    rapidocr,
     text_boxes,
 )
 from openkyc.vision.document.mrz.ocrb import (
@@ -42,6 +40,7 @@ from openkyc.vision.document.mrz.ocrb import (
     ctc_greedy,
     ocrb_recognizer,
 )
+from openkyc.vision.document.rapid import RAPIDOCR
 
 RGB = npt.NDArray[np.uint8]
 MIN_LINE_CHARS = 26  # shorter reads cannot be MRZ lines (TD1 lines have 30)
@@ -221,8 +220,8 @@ def _read_rapidocr(band: Band, width: int) -> MrzResult | None:
         )
         for c in band.crops
     ]
-    with RAPIDOCR_LOCK:
-        reads, _ = rapidocr().text_rec(crops)
+    with RAPIDOCR.borrow() as engine:
+        reads, _ = engine.text_rec(crops)
     texts = [_clean(str(text)) for text, _ in reads]
     if any(abs(len(t) - width) > MAX_MISCOUNT for t in texts):
         return None

@@ -9,7 +9,6 @@ binding dependency); RapidOCR is loaded lazily, once per process.
 from __future__ import annotations
 
 import csv
-import functools
 import io
 import os
 import re
@@ -20,6 +19,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
+from openkyc.vision.document.rapid import RAPIDOCR
 from openkyc.vision.document.viz.types import TextLine, Word
 
 UInt8Array = npt.NDArray[np.uint8]
@@ -101,24 +101,6 @@ def tesseract_lines(
     return _words_to_lines(list(reader))
 
 
-RAPIDOCR_OPTIONS: dict[str, Any] = {
-    "intra_op_num_threads": 1,
-    "inter_op_num_threads": 1,
-    "det_limit_type": "max",
-    "det_limit_side_len": 960,
-}
-"""One onnxruntime thread (1.13 s -> 0.70 s per ID-1 page on the shared 2 cores) and no
-upscaling of the page for detection (the default scales the short side up to 736 px):
-0.52 s, same text on the CIV specimen."""
-
-
-@functools.cache
-def _rapidocr() -> Any:
-    from rapidocr_onnxruntime import RapidOCR
-
-    return RapidOCR(**RAPIDOCR_OPTIONS)
-
-
 def rapidocr_lines(rgb: UInt8Array) -> list[TextLine]:
     """RapidOCR boxes (one per detected text run); words split on spaces with shared boxes."""
     return rapidocr_read(rgb)[0]
@@ -126,7 +108,8 @@ def rapidocr_lines(rgb: UInt8Array) -> list[TextLine]:
 
 def rapidocr_read(rgb: UInt8Array) -> tuple[list[TextLine], float]:
     """RapidOCR lines and the median text-line angle in degrees (counter-clockwise positive)."""
-    result, _ = _rapidocr()(cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
+    with RAPIDOCR.borrow() as engine:
+        result, _ = engine(cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
     lines, angles = [], []
     for points, text, score in result or []:
         pts = np.asarray(points, np.float32)

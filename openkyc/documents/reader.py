@@ -143,6 +143,13 @@ def _read_viz(
         return None
 
 
+def _upright(mrz: MrzRead, side: str) -> int | None:
+    """The front photo's clockwise turn to upright, from a zone read on it: the MRZ is read
+    in both directions and the one that parses decides, which is surer than orientation
+    detection on the whole photo (and saves a Tesseract run)."""
+    return mrz.rotation if side == "front" and mrz.result is not None else None
+
+
 def _portrait(page: PageResult, evidence: Evidence) -> PortraitCrop | None:
     for image in (page.rgb, evidence.front) if page.found else (evidence.front,):
         try:
@@ -186,12 +193,18 @@ def read(
     # the names, dates, number, nationality and sex.
     with ThreadPoolExecutor(max_workers=1) as pool:
         mrz_read = pool.submit(_mrz, evidence)
-        page = find_document(evidence.front)
+        page = find_document(evidence.front, upright=lambda: _upright(*mrz_read.result()))
         aspect = page.rgb.shape[1] / max(1, page.rgb.shape[0])
         layout = hinted_layout(document_hint, country_hint, aspect)
         viz = _read_viz(page, layout, lambda: not mrz_read.result()[0].accepted)
         mrz, side = mrz_read.result()
-    if viz is not None and viz.turned == 180:
+    # An outline does not tell 0 from 180 degrees: the MRZ does, else the printed zone's
+    # reading (Tesseract read some upright specimens better upside down).
+    turn = _upright(mrz, side)
+    if turn is not None:
+        if page.found and (page.rotation - turn) % 360 == 180:
+            page = flip_page(page)
+    elif viz is not None and viz.turned == 180:
         page = flip_page(page)
     mrz = _confirm_names(mrz, viz)
     detected = classify([line.text for line in viz.lines] if viz else [], mrz=mrz.result)

@@ -12,6 +12,7 @@ EXIF orientation is the decoder's job: `rgb` is taken as the pixels to show.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -250,11 +251,17 @@ def refusals(quality: Quality, found: bool, paper_white: bool = False) -> tuple[
     return tuple(out)
 
 
-def find_document(rgb: UInt8Array, page_format: PageFormat | None = None) -> PageResult:
+def find_document(
+    rgb: UInt8Array,
+    page_format: PageFormat | None = None,
+    upright: Callable[[], int | None] | None = None,
+) -> PageResult:
     """Locate, straighten and grade the document in an RGB photo.
 
     `page_format` forces the canonical size (e.g. from a layout hint); otherwise the outline's
-    aspect decides. Without a usable outline the whole photo is the page (`found=False`).
+    aspect decides. Without a usable outline the whole photo is the page (`found=False`), and
+    is turned upright by `upright()` (the clockwise turn another reader found, such as the
+    MRZ's; called only then) or, when that gives None, by Tesseract's orientation detection.
     """
     work, _ = shrink(rgb, WARP_MAX_SIDE)
     found_quad, quad = _outline(work)
@@ -264,7 +271,8 @@ def find_document(rgb: UInt8Array, page_format: PageFormat | None = None) -> Pag
     if found_quad is None:
         # 0 vs 180 of an outlined card is left to the reader's confidence (OSD inverted some
         # landscape cards); a whole photo may lie on its side, which OSD tells reliably
-        turn = osd_rotation(shrink(work, DETECT_MAX_SIDE)[0])
+        known = upright() if upright is not None else None
+        turn = known if known is not None else osd_rotation(shrink(work, DETECT_MAX_SIDE)[0])
         work = np.ascontiguousarray(np.rot90(work, k=-(turn // 90)))
         quad = _order(_corners(work))
         source = np.roll(_corners(rgb), turn // 90, axis=0)

@@ -161,3 +161,20 @@ def test_a_clean_passport_is_accepted_on_the_ocrb_read_alone() -> None:
     assert read.accepted, read.reason
     assert read.engine == "ocrb"
     assert set(read.reads) == {"ocrb"}
+
+
+def test_tesseract_reads_beside_and_is_stopped_when_not_needed() -> None:
+    from openkyc.vision.document.mrz.read import _locate, _Tesseract
+
+    candidate = _locate(render_specimen("passport").rgb)
+    assert candidate is not None
+    beside = _Tesseract(candidate.band)  # started at once, in its own process
+    result = beside.result(44)
+    beside.stop()
+    assert result is not None
+    assert result.document_number == parse(_passport_lines()).document_number
+    unneeded = _Tesseract(candidate.band)
+    unneeded.stop()  # killed unread; its image file is removed
+    assert unneeded.process is not None
+    assert unneeded.process.returncode is not None
+    assert not unneeded.path.exists()

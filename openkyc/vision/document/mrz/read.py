@@ -11,11 +11,14 @@ Everything else is reported, not accepted.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -240,26 +243,55 @@ def _band_image(band: Band) -> npt.NDArray[np.uint8]:
     return np.asarray(cv2.copyMakeBorder(np.vstack(padded), 20, 20, 20, 20, cv2.BORDER_REPLICATE))
 
 
-def _read_tesseract(band: Band, width: int) -> MrzResult | None:
-    """Debian's Tesseract (`eng`, MRZ alphabet only) on the same lines, stacked."""
-    if shutil.which("tesseract") is None:
-        return None
-    ok, png = cv2.imencode(".png", _band_image(band))
-    if not ok:
-        return None
-    command = ["tesseract", "stdin", "stdout", "--psm", "6", "-l", "eng", "-c",
-               "tessedit_char_whitelist=ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"]  # fmt: skip
-    try:
-        out = subprocess.run(
-            command, input=png.tobytes(), capture_output=True, timeout=TESSERACT_TIMEOUT_S
+class _Tesseract:
+    """Debian's Tesseract (`eng`, MRZ alphabet only) on the same lines, stacked. Started
+    beside PP-OCRv4's read of a doubtful zone (it is a separate process) and stopped unread
+    when PP-OCRv4 already confirmed the zone."""
+
+    OPTIONS = ("stdout", "--psm", "6", "-l", "eng", "-c",
+               "tessedit_char_whitelist=ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<")  # fmt: skip
+
+    def __init__(self, band: Band) -> None:
+        self.band = band
+        self.process: subprocess.Popen[bytes] | None = None
+        ok, png = cv2.imencode(".png", _band_image(band))
+        if not ok or shutil.which("tesseract") is None:
+            return
+        # A file rather than stdin: the process starts reading at once, while we go on.
+        with tempfile.NamedTemporaryFile(suffix=".png", delete=False) as image:
+            image.write(png.tobytes())
+        self.path = Path(image.name)
+        self.process = subprocess.Popen(
+            ("tesseract", str(self.path), *self.OPTIONS),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, "OMP_THREAD_LIMIT": "1"},
         )
-    except subprocess.TimeoutExpired:
-        return None
-    texts = [_clean(t) for t in out.stdout.decode(errors="ignore").splitlines()]
-    texts = [t for t in texts if len(t) >= MIN_LINE_CHARS]
-    if len(texts) != len(band.crops) or any(abs(len(t) - width) > MAX_MISCOUNT for t in texts):
-        return None
-    return _parse([fit(t, width) for t in texts])
+
+    def result(self, width: int) -> MrzResult | None:
+        if self.process is None:
+            return None
+        try:
+            out, _ = self.process.communicate(timeout=TESSERACT_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            self.stop()
+            return None
+        texts = [_clean(t) for t in out.decode(errors="ignore").splitlines()]
+        texts = [t for t in texts if len(t) >= MIN_LINE_CHARS]
+        lines = len(self.band.crops)
+        if len(texts) != lines or any(abs(len(t) - width) > MAX_MISCOUNT for t in texts):
+            return None
+        return _parse([fit(t, width) for t in texts])
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+        self.path.unlink(missing_ok=True)
 
 
 def _uncovered(result: MrzResult) -> dict[str, str]:
@@ -389,11 +421,15 @@ def read_mrz(image: RGB) -> MrzRead:
         )
         decision = Decision(first, True, reason, "ocrb")
     else:
-        reads["rapidocr"] = _read_rapidocr(band, width)
-        decision = decide(reads)
-    if not decision.accepted:
-        reads["tesseract"] = _read_tesseract(band, width)
-        decision = decide(reads)
+        tesseract = _Tesseract(band)
+        try:
+            reads["rapidocr"] = _read_rapidocr(band, width)
+            decision = decide(reads)
+            if not decision.accepted:
+                reads["tesseract"] = tesseract.result(width)
+                decision = decide(reads)
+        finally:
+            tesseract.stop()
     return MrzRead(
         decision.result,
         decision.accepted,

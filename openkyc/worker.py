@@ -5,8 +5,10 @@
 - Celery (``OPENKYC_JOBS=celery``): each committed enqueue sends ``openkyc.jobs.run(job_id)``;
   Celery workers (``openkyc worker``) claim that job by id and run it with this runner.
 
-One job is one transaction: the task's writes and the ``completed`` mark commit together. A
-worker that dies mid-task commits nothing; its lease expires, a sweeper sends the job again
+One job is one transaction: the task's writes and the ``completed`` mark commit together.
+Tasks read first and write last (see ``verifications.service.run``), so a job holds no write
+lock while it computes and two workers really run two jobs at once. A worker that dies
+mid-task commits nothing; its lease expires, a sweeper sends the job again
 and another worker runs it (``attempts`` counts each run), so it finishes exactly once. Tasks
 are registered by stable names such as ``"verification.run"`` and receive a payload of ids.
 """

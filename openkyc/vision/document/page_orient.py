@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 
@@ -10,7 +9,8 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-TESSERACT = "tesseract"
+from openkyc.vision.document.tesseract import TESSERACT, TESSERACT_ENV
+
 OSD_TIMEOUT_S = 10.0
 OSD_MIN_CONFIDENCE = 1.5
 """Below this Tesseract's guess is a coin toss (upright specimens score 2-15, noise < 1)."""
@@ -29,7 +29,7 @@ def osd_rotation(rgb: npt.NDArray[np.uint8]) -> int:
             capture_output=True,
             timeout=OSD_TIMEOUT_S,
             check=False,
-            env={**os.environ, "OMP_THREAD_LIMIT": "1"},  # see viz.engines.TESSERACT_ENV
+            env=TESSERACT_ENV,
         )
     except (OSError, subprocess.TimeoutExpired):
         return 0

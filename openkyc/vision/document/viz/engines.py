@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 import subprocess
 from typing import Any
@@ -20,11 +19,11 @@ import numpy as np
 import numpy.typing as npt
 
 from openkyc.vision.document.rapid import RAPIDOCR
+from openkyc.vision.document.tesseract import TESSERACT, TESSERACT_ENV
 from openkyc.vision.document.viz.types import TextLine, Word
 
 UInt8Array = npt.NDArray[np.uint8]
 
-TESSERACT = "tesseract"
 TESSERACT_TIMEOUT_S = 20.0
 """A canonical ID-1 page takes 0.4-1.5 s on this 2-core machine; 20 s means it is stuck."""
 TESSERACT_PSM = "3"
@@ -37,11 +36,6 @@ PAGE_DPI = "254"
 
 CAMEL = re.compile(r"(?<=[a-zà-ÿ])(?=[A-ZÀ-Þ])")
 """RapidOCR drops spaces ("AichaAdjouaHelene"); a lower-to-upper change marks a word start."""
-
-
-TESSERACT_ENV = {**os.environ, "OMP_THREAD_LIMIT": "1"}
-"""Tesseract's OpenMP threads fight each other on 2 shared cores: one ID-1 page took 0.55-1.05 s
-with the default and 0.17 s with one thread (same text read)."""
 
 
 class OcrError(RuntimeError):

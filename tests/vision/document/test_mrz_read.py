@@ -10,9 +10,10 @@ import pytest
 from openkyc.vision.document.layouts import LAYOUTS
 from openkyc.vision.document.layouts.mrzlines import mrz_lines
 from openkyc.vision.document.layouts.render import photograph, render_specimen
+from openkyc.vision.document.mrz.decide import SURE_CHARACTER, decide, sure_alone
 from openkyc.vision.document.mrz.icao import parse
 from openkyc.vision.document.mrz.ocrb import MRZ_ALPHABET, ctc_fixed_length, ctc_greedy
-from openkyc.vision.document.mrz.read import SURE_CHARACTER, decide, read_mrz, sure_alone
+from openkyc.vision.document.mrz.read import read_mrz
 from openkyc.vision.document.specimen.compose import SpecimenFields, td1_lines
 from openkyc.vision.document.specimen.lines import render_band
 

@@ -1,17 +1,13 @@
-"""Find and read the MRZ in a photo with independent recognisers, and decide what to trust.
+"""Find and read the MRZ in a photo with independent recognisers.
 
 The zone is found by geometry on PP-OCRv4's text boxes (`locate.py`). Its lines are read by
-the project's own OCR-B recogniser (`ocrb.py`, decoded at the zone's exact width), then by
-PP-OCRv4's recogniser on the same crops, then, if still needed, by Tesseract. Check digits
-cover the number and the dates; nothing covers the names, sex and country codes, so a zone is
-accepted only when every check digit passes as read (a country-code repair only if the code
-then exists) *and* a second, independent engine reads those uncovered fields the same.
-Everything else is reported, not accepted.
+the project's own OCR-B recogniser (`ocrb.py`, decoded at the zone's exact width); when that
+read is not sure, PP-OCRv4's recogniser reads the same crops and Tesseract the stacked lines,
+side by side. What to report and whether to vouch for it is decided in `decide.py`.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -24,13 +20,14 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from openkyc.vision.document.mrz.icao import (
-    TO_LETTER,
-    MrzFormatError,
-    MrzResult,
-    parse,
-    uncovered_spans,
+from openkyc.vision.document.mrz.decide import (
+    decide,
+    rank,
+    safe_repairs,
+    sure_alone,
+    sure_decision,
 )
+from openkyc.vision.document.mrz.icao import MrzFormatError, MrzResult, parse
 from openkyc.vision.document.mrz.locate import (
     Band,
     bands,
@@ -44,6 +41,7 @@ from openkyc.vision.document.mrz.ocrb import (
     ocrb_recognizer,
 )
 from openkyc.vision.document.rapid import RAPIDOCR
+from openkyc.vision.document.tesseract import TESSERACT, TESSERACT_ENV
 
 RGB = npt.NDArray[np.uint8]
 MIN_LINE_CHARS = 26  # shorter reads cannot be MRZ lines (TD1 lines have 30)
@@ -57,13 +55,6 @@ TESSERACT_LINE_HEIGHT = 48
 DOCUMENT_CODES = "PIACV"
 """First letter of every ICAO document code (passports, ID cards, residence permits, visas)."""
 _NOT_MRZ = re.compile(r"[^A-Z0-9<]")
-UNCOVERED = ("surname", "given_names", "sex", "nationality", "issuing_country")
-"""Fields no check digit covers: a second engine must read them the same."""
-SURE_CHARACTER = 0.98
-"""OCR-B confidence every uncovered character needs for a zone to be accepted on that read
-alone (check digits passing as read, nothing repaired). On 3 000 held-out synthetic lines,
-1 of the 2 325 lines read entirely at or above it had a letter wrong (E for F); on the real
-development images, every uncovered misread had a character below 0.81 (ADR 0203)."""
 
 
 @dataclass(frozen=True)
@@ -86,7 +77,7 @@ class MrzRead:
             not self.accepted
             and result is not None
             and result.check_digits_valid
-            and _safe_repairs(result)
+            and safe_repairs(result)
             and bool(self.unconfirmed)
             and set(self.unconfirmed) <= {"surname", "given_names"}
         )
@@ -130,24 +121,6 @@ def _parse(lines: list[str]) -> MrzResult | None:
         return None
 
 
-def _rank(result: MrzResult) -> tuple[int, int, int]:
-    return (
-        int(result.check_digits_valid and _safe_repairs(result)),
-        sum(c.valid for c in result.checks),
-        -len(result.repaired),
-    )
-
-
-def _safe_repairs(result: MrzResult) -> bool:
-    """Letter/digit repairs of a country code are safe when the code is then a real one; of a
-    name, because acceptance needs a second engine to read the repaired name. (A code read as
-    printed but unknown, such as the specimens' UTO, is not a reading problem: validation
-    reports it.)"""
-    countries = {"issuing_country", "nationality"}
-    repaired = set(result.repaired) - {"names"}  # a second engine must confirm names anyway
-    return repaired <= countries and (not repaired or result.countries_valid)
-
-
 def _plausible(result: MrzResult) -> bool:
     """A parse that could be a real zone: an ICAO document code, and at least one check digit
     that passes (text that merely has the zone's shape passes none, most of the time)."""
@@ -164,20 +137,7 @@ class _Candidate:
 
     @property
     def key(self) -> tuple[int, int, int, float]:
-        return (*_rank(self.result), self.confidence)
-
-
-def sure_alone(result: MrzResult, characters: tuple[tuple[float, ...], ...]) -> bool:
-    """Whether one engine's read may be accepted without a second: check digits pass as
-    read, nothing was repaired, and every character no check digit covers was read with at
-    least SURE_CHARACTER confidence (`characters`: per line, each character's confidence)."""
-    if not result.check_digits_valid or result.repaired or len(characters) != len(result.lines):
-        return False
-    spans = uncovered_spans(result.format, len(result.lines[0]))
-    return all(
-        min(characters[line][start:end], default=0.0) >= SURE_CHARACTER
-        for line, start, end in spans
-    )
+        return (*rank(self.result), self.confidence)
 
 
 def _at_width(greedy: LineRead, log_probs: npt.NDArray[np.float32], width: int) -> LineRead | None:
@@ -255,18 +215,21 @@ class _Tesseract:
         self.band = band
         self.process: subprocess.Popen[bytes] | None = None
         ok, png = cv2.imencode(".png", _band_image(band))
-        if not ok or shutil.which("tesseract") is None:
+        if not ok or shutil.which(TESSERACT) is None:
             return
         # A file rather than stdin: the process starts reading at once, while we go on.
         with tempfile.NamedTemporaryFile(suffix=".png", delete=False) as image:
             image.write(png.tobytes())
         self.path = Path(image.name)
-        self.process = subprocess.Popen(
-            ("tesseract", str(self.path), *self.OPTIONS),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            env={**os.environ, "OMP_THREAD_LIMIT": "1"},
-        )
+        try:
+            self.process = subprocess.Popen(
+                (TESSERACT, str(self.path), *self.OPTIONS),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                env=TESSERACT_ENV,
+            )
+        except OSError:
+            self.path.unlink(missing_ok=True)
 
     def result(self, width: int) -> MrzResult | None:
         if self.process is None:
@@ -292,79 +255,6 @@ class _Tesseract:
         if self.process.stdout is not None:
             self.process.stdout.close()
         self.path.unlink(missing_ok=True)
-
-
-def _uncovered(result: MrzResult) -> dict[str, str]:
-    """The fields no check digit covers, letters only where only letters may stand (engines
-    confuse O/0 and I/1; in a name or a country code only the letter is possible)."""
-    return {
-        name: str(getattr(result, name)).translate(TO_LETTER) if name != "sex" else result.sex
-        for name in UNCOVERED
-    }
-
-
-def _confirmed_by(result: MrzResult, others: dict[str, MrzResult]) -> dict[str, list[str]]:
-    """For each uncovered field, the other engines that read it the same."""
-    mine = _uncovered(result)
-    theirs = {name: _uncovered(other) for name, other in others.items()}
-    return {
-        field_name: [name for name, fields in theirs.items() if fields[field_name] == value]
-        for field_name, value in mine.items()
-    }
-
-
-@dataclass(frozen=True)
-class Decision:
-    """What to report of a zone read by several engines."""
-
-    result: MrzResult
-    accepted: bool
-    reason: str
-    engine: str  # whose read is reported
-    unconfirmed: tuple[str, ...] = ()  # uncovered fields no other engine read the same
-
-
-def decide(reads: dict[str, MrzResult | None]) -> Decision:
-    """The zone to report, whether it is accepted, why, and on which engine's read.
-
-    `reads` holds each engine's parse of the same zone, in order of trust. A zone is accepted
-    when its check digits pass as read and every field they do not cover is read the same by
-    at least one other engine (not necessarily the same one for every field)."""
-    found = {name: r for name, r in reads.items() if r is not None}
-    for name, result in found.items():
-        if not (result.check_digits_valid and _safe_repairs(result)):
-            continue
-        others = {n: r for n, r in found.items() if n != name}
-        same = [n for n, r in others.items() if r.lines == result.lines]
-        if same:
-            return Decision(result, True, f"{name} and {same[0]} read the same zone", name)
-        confirmed = _confirmed_by(result, others)
-        if all(confirmed.values()):
-            engines = sorted({e for agreeing in confirmed.values() for e in agreeing})
-            reason = (
-                f"every check digit passes as read by {name}; {' and '.join(engines)} "
-                "read the names, sex and country codes the same"
-            )
-            return Decision(result, True, reason, name)
-        missing = tuple(f for f, agreeing in confirmed.items() if not agreeing)
-        reason = (
-            "check digits pass but no second engine confirmed the "
-            f"{', '.join(f.replace('_', ' ') for f in missing)} (no check digit covers them)"
-        )
-        return Decision(result, False, reason, name, missing)
-    best_name, best = max(found.items(), key=lambda item: _rank(item[1]))
-    if best.check_digits_valid:
-        reason = (
-            f"check digits pass only after repairing {', '.join(best.repaired)}; "
-            "no second engine confirmed"
-        )
-        return Decision(best, False, reason, best_name)
-    failing = [
-        f"{c.name} check digit fails: read {c.read}, computed {c.computed}"
-        for c in best.checks
-        if not c.valid
-    ]
-    return Decision(best, False, "; ".join(failing) or "MRZ not valid", best_name)
 
 
 def _locate(image: RGB) -> _Candidate | None:
@@ -415,11 +305,7 @@ def read_mrz(image: RGB) -> MrzRead:
     width = len(first.lines[0])
     reads: dict[str, MrzResult | None] = {"ocrb": first}
     if sure_alone(first, candidate.characters):
-        reason = (
-            "every check digit passes as read by ocrb, and it read the names, sex and country "
-            f"codes with confidence >= {SURE_CHARACTER}"
-        )
-        decision = Decision(first, True, reason, "ocrb")
+        decision = sure_decision(first)
     else:
         tesseract = _Tesseract(band)
         try:

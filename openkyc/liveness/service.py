@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from openkyc.kit import crypto
 from openkyc.kit.base64data import decode_base64_field
 from openkyc.kit.clock import utcnow
+from openkyc.kit.errors import OpenKYCError
 from openkyc.kit.ids import new_id
 from openkyc.kit.image_intake import clean_base64_image
 from openkyc.kit.runtime import Runtime
@@ -109,6 +110,10 @@ def consume(
     challenge = check_answerable(session, tenant, challenge_id, nonce, session_ref)
     if not LivenessRepository(session).use_challenge(tenant.id, challenge_id, utcnow()):
         raise ChallengeUsed("this challenge was already answered; ask for a new one")
+    return _steps(challenge)
+
+
+def _steps(challenge: LivenessChallenge) -> list[str]:
     steps: list[str] = json.loads(challenge.steps)
     return steps
 
@@ -286,45 +291,51 @@ def analyze(
     )
 
 
-@dataclass(frozen=True)
 class PipelineAnswer:
-    """A verification's liveness video, judged but not yet recorded: the challenge is marked
-    used and the video indexed against replays only when the verification commits
-    (`settle_answer`), so that the engines run outside any write transaction."""
+    """The liveness step of a verification job, in two halves, so that the engines run
+    outside any write transaction: the challenge is checked when the job starts and the video
+    judged with no database access (`judge`, on the pipeline's second thread); the challenge
+    is marked used and the video indexed against replays when the job writes (`settle`)."""
 
-    challenge_id: str
-    result: engine.LivenessResult
+    def __init__(
+        self, session: Session, tenant: Tenant, challenge_id: str, session_ref: str | None
+    ) -> None:
+        self.challenge_id = challenge_id
+        self.result: engine.LivenessResult | None = None
+        self._steps: list[str] = []
+        self._error: OpenKYCError | None = None
+        try:
+            self._steps = _steps(check_answerable(session, tenant, challenge_id, None, session_ref))
+        except OpenKYCError as exc:
+            self._error = exc
 
-    @property
-    def embedding(self) -> np.ndarray | None:
-        """The best frame's embedding, so the workflow can check the video shows the
-        document's holder."""
-        return best_embedding(self.result)
+    def judge(self, _challenge_id: str, video: bytes) -> tuple[dict[str, Any], np.ndarray | None]:
+        """Findings before the replay index is consulted, and the best frame's embedding (so
+        the workflow can check the video shows the document's holder)."""
+        if self._error is not None:
+            raise self._error
+        self.result = run_engine(video, None, self._steps, None, False)
+        return self._findings(self.result, ReplayCheck(False, 0.0)), best_embedding(self.result)
 
-    def findings(self, replay: ReplayCheck) -> dict[str, Any]:
+    def settle(self, session: Session, runtime: Runtime, tenant: Tenant) -> dict[str, Any] | None:
+        """The step's final findings (None if the video was not judged), in the caller's
+        transaction. A challenge answered meanwhile by another submission raises
+        ChallengeUsed."""
+        if self.result is None:
+            return None
+        if not LivenessRepository(session).use_challenge(tenant.id, self.challenge_id, utcnow()):
+            raise ChallengeUsed("this challenge was already answered; ask for a new one")
+        replay = check_and_index(session, runtime, tenant, self.result.fingerprint, "video")
+        return self._findings(self.result, replay)
+
+    @staticmethod
+    def _findings(result: engine.LivenessResult, replay: ReplayCheck) -> dict[str, Any]:
         return {
             "evaluated": True,
             "mode": "active",
-            **verdict(self.result, replay),
-            "steps": [dataclasses.asdict(step) for step in self.result.steps],
-            "face": best_face(self.result),
+            **verdict(result, replay),
+            "steps": [dataclasses.asdict(step) for step in result.steps],
+            "face": best_face(result),
             "replay": replay.as_dict(),
-            "processing_ms": round(self.result.processing_ms, 1),
+            "processing_ms": round(result.processing_ms, 1),
         }
-
-
-def judge_answer(steps: list[str], challenge_id: str, video: bytes) -> PipelineAnswer:
-    """Run the engine on a verification's video for the challenge's steps (no database)."""
-    return PipelineAnswer(challenge_id, run_engine(video, None, steps, None, False))
-
-
-def settle_answer(
-    session: Session, runtime: Runtime, tenant: Tenant, answer: PipelineAnswer
-) -> dict[str, Any]:
-    """Mark the challenge used and index the video against replays (in the caller's
-    transaction), and return the step's findings. The challenge was checked answerable before
-    the engine ran; one answered meanwhile by another submission raises ChallengeUsed."""
-    if not LivenessRepository(session).use_challenge(tenant.id, answer.challenge_id, utcnow()):
-        raise ChallengeUsed("this challenge was already answered; ask for a new one")
-    replay = check_and_index(session, runtime, tenant, answer.result.fingerprint, "video")
-    return answer.findings(replay)

@@ -98,14 +98,15 @@ def _liveness(run: Run) -> None:
     try:
         findings, embedding = run.liveness(challenge_id, video)
     except OpenKYCError as exc:
-        run.findings["liveness"] = {
-            "evaluated": False,
-            "mode": "none",
-            "error": f"{exc.message} ({exc.code})",
-        }
+        run.findings["liveness"] = liveness_error(exc)
         return
     run.findings["liveness"] = findings
     run.liveness_embedding = embedding
+
+
+def liveness_error(exc: OpenKYCError) -> dict[str, Any]:
+    """The liveness findings of a video that could not be judged, and why."""
+    return {"evaluated": False, "mode": "none", "error": f"{exc.message} ({exc.code})"}
 
 
 def _face_match(run: Run) -> None:

@@ -259,46 +259,6 @@ def _evidence(
     return evidence, read
 
 
-class _Liveness:
-    """The liveness step of a job, in two halves: the engine runs inside the pipeline with no
-    database access (it runs on the pipeline's second thread), and the challenge is marked
-    used and the video indexed against replays when the job writes its result."""
-
-    def __init__(
-        self, session: Session, tenant: Tenant, challenge_id: str | None, ref: str | None
-    ) -> None:
-        self.steps: list[str] = []
-        self.error: OpenKYCError | None = None
-        self.answer: liveness.PipelineAnswer | None = None
-        if challenge_id is None:
-            return
-        try:
-            challenge = liveness.check_answerable(session, tenant, challenge_id, None, ref)
-            self.steps = json.loads(challenge.steps)
-        except OpenKYCError as exc:
-            self.error = exc
-
-    def judge(self, challenge_id: str, video: bytes) -> tuple[dict[str, Any], Any]:
-        if self.error is not None:
-            raise self.error
-        self.answer = liveness.judge_answer(self.steps, challenge_id, video)
-        return self.answer.findings(liveness.ReplayCheck(False, 0.0)), self.answer.embedding
-
-    def settle(
-        self, session: Session, runtime: Runtime, tenant: Tenant, findings: dict[str, Any]
-    ) -> None:
-        if self.answer is None:
-            return
-        try:
-            findings["liveness"] = liveness.settle_answer(session, runtime, tenant, self.answer)
-        except OpenKYCError as exc:
-            findings["liveness"] = {
-                "evaluated": False,
-                "mode": "none",
-                "error": f"{exc.message} ({exc.code})",
-            }
-
-
 def run(
     session: Session,
     runtime: Runtime,
@@ -318,13 +278,25 @@ def run(
     config = PipelineConfig.model_validate_json(verification.config)
     actor = f"job:{verification.job_id}"
     evidence, media_read = _evidence(session, runtime, tenant, verification, actor)
-    video = _Liveness(session, tenant, evidence.challenge_id, verification.reference)
-    evaluated = pipeline.evaluate(pipeline.Run(evidence, config, dns_servers, video.judge))
+    video = (
+        liveness.PipelineAnswer(session, tenant, evidence.challenge_id, verification.reference)
+        if evidence.challenge_id
+        else None
+    )
+    evaluated = pipeline.evaluate(
+        pipeline.Run(evidence, config, dns_servers, video.judge if video else None)
+    )
     # The first write takes the audit chain's head (and SQLite's lock): from here on, jobs
     # write one at a time, so two copies of one video cannot both pass the replay index.
     for media_id in media_read:
         media.record_read(session, tenant, media_id, actor)
-    video.settle(session, runtime, tenant, evaluated.findings)
+    if video is not None:
+        try:
+            settled = video.settle(session, runtime, tenant)
+        except OpenKYCError as exc:
+            settled = pipeline.liveness_error(exc)
+        if settled is not None:
+            evaluated.findings["liveness"] = settled
     outcome, checks = judge.judge(evaluated.findings, config, utcnow().date())
     result = _result(verification, evaluated, outcome, checks)
     verification.result_ciphertext = _seal(runtime, tenant, verification.id, result)

@@ -61,4 +61,5 @@ def _crop(upright: RGBImage, analysis: FaceAnalysis, rotation: int) -> PortraitC
         crop_box=FaceBox(x0, y0, x1 - x0, y1 - y0),
         rotation_deg=rotation,
         face=face,
+        document_size=(upright.shape[1], upright.shape[0]),
     )

@@ -135,7 +135,8 @@ class PortraitCrop:
     The document is first turned upright (``rotation_deg`` clockwise from the input).
     ``image`` is an RGB crop of it with margin around the face; ``crop_box`` is where that
     crop lies in the upright document and ``box`` where the face lies in the crop. ``face``
-    holds landmarks, quality and embedding in upright-document coordinates.
+    holds landmarks, quality and embedding in upright-document coordinates; ``document_size``
+    is that upright document's (width, height).
     """
 
     image: RGBImage = field(compare=False, repr=False)
@@ -143,9 +144,9 @@ class PortraitCrop:
     crop_box: FaceBox
     rotation_deg: int
     face: DetectedFace
+    document_size: tuple[int, int]
 
     def analysis(self) -> FaceAnalysis:
         """The portrait as a face analysis, to match it without detecting it again."""
-        width = self.crop_box.x + self.crop_box.width
-        height = self.crop_box.y + self.crop_box.height
+        width, height = self.document_size
         return FaceAnalysis((self.face,), 0, "largest", "the document's portrait", width, height)

@@ -44,6 +44,7 @@ def test_portrait_found_once_is_matched_without_a_second_detection(
     reused = match(astronaut, portrait.analysis())
     assert reused.match
     assert reused.face_b.used is portrait.face
+    assert (reused.face_b.image_width, reused.face_b.image_height) == (500, 320)
     assert abs(reused.similarity - again.similarity) < 0.02
 
 

@@ -207,17 +207,23 @@ def test_job_that_keeps_failing_ends_failed_with_kyc_failed(
     assert any(json.loads(p)["job_id"] == job_id for p in failed)
 
 
+def _with_held_photo_video(
+    api: OpenKYC, evidence: dict[str, Any], frames: int
+) -> tuple[dict[str, Any], str]:
+    """The evidence with a fresh challenge answered by a video of a held still photo, and the
+    challenge's id."""
+    from tests.vision.liveness.liveness_media_helpers import encode, held_photo
+
+    challenge_id = api.post("/v1/liveness/challenge", {}).json()["challenge_id"]
+    video = _b64(encode(held_photo(frames, moved=False), fps=20.0))
+    answer = {"challenge_id": challenge_id, "video_base64": video}
+    return {**evidence, "liveness": answer}, challenge_id
+
+
 def test_liveness_evidence_is_judged(
     api: OpenKYC, platform: Platform, evidence: dict[str, Any]
 ) -> None:
-    from tests.vision.liveness.liveness_media_helpers import encode, held_photo
-
-    challenge = api.post("/v1/liveness/challenge", {}).json()
-    video = _b64(encode(held_photo(40, moved=False), fps=20.0))
-    body = {
-        **evidence,
-        "liveness": {"challenge_id": challenge["challenge_id"], "video_base64": video},
-    }
+    body, _ = _with_held_photo_video(api, evidence, 40)
     job_id = _submit(api, body).json()["job_id"]
     reused = _submit(api, body)
     _run_jobs(platform)
@@ -352,19 +358,13 @@ def test_a_challenge_answered_while_the_job_runs_is_reported_used(
     from openkyc.kit.clock import utcnow
     from openkyc.liveness.models import LivenessChallenge
     from openkyc.liveness.repository import LivenessRepository
-    from tests.vision.liveness.liveness_media_helpers import encode, held_photo
 
-    challenge = api.post("/v1/liveness/challenge", {}).json()
-    video = _b64(encode(held_photo(20, moved=False), fps=20.0))
-    body = {
-        **evidence,
-        "liveness": {"challenge_id": challenge["challenge_id"], "video_base64": video},
-    }
+    body, challenge_id = _with_held_photo_video(api, evidence, 20)
     job_id = _submit(api, body).json()["job_id"]
 
     def answer_elsewhere() -> None:
         with transaction(platform.sessions) as session:
-            row = session.get(LivenessChallenge, challenge["challenge_id"])
+            row = session.get(LivenessChallenge, challenge_id)
             assert row is not None
             repository = LivenessRepository(session)
             assert repository.use_challenge(row.tenant_id, row.id, utcnow())

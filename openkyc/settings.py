@@ -88,6 +88,13 @@ class JobsSettings(BaseSettings):
         default_factory=list, description="extra modules registering tasks (tests, plugins)"
     )
     threads: int = Field(2, ge=0, le=64, description="embedded worker threads in the server")
+    face_processes: int | None = Field(
+        None,
+        ge=0,
+        le=64,
+        description="embedded mode: helper processes for dlib's face descriptors, which hold "
+        "the GIL (default: one per worker thread; 0: computed in the worker threads)",
+    )
     poll_seconds: float = Field(1.0, gt=0)
     lease_seconds: int = Field(300, ge=5, description="a job's worker is presumed dead after")
 

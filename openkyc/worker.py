@@ -33,6 +33,7 @@ from openkyc.kit.db import transaction
 from openkyc.kit.logging import bind_trace_id, clear_context, get_logger
 from openkyc.kit.runtime import Runtime
 from openkyc.verifications import tasks as verification_tasks
+from openkyc.vision.face import descriptor
 from openkyc.webhooks import tasks as webhook_tasks
 
 Task = Callable[[Runtime, Session, dict[str, Any]], dict[str, Any]]
@@ -153,7 +154,11 @@ class JobRunner:
 
 
 class EmbeddedWorkers(JobRunner):
-    """Worker threads (``threads`` may be 0: scheduler only) plus one scheduler thread."""
+    """Worker threads (``threads`` may be 0: scheduler only) plus one scheduler thread.
+
+    ``face_processes``: helper processes for dlib's face descriptors, which hold the GIL while
+    they run (see ``openkyc.vision.face.descriptor``); ``None`` starts one per worker thread.
+    """
 
     def __init__(
         self,
@@ -165,14 +170,18 @@ class EmbeddedWorkers(JobRunner):
         lease: dt.timedelta = dt.timedelta(minutes=5),
         retry_delays: tuple[float, ...] = (5.0, 30.0, 120.0),
         periodic: tuple[Periodic, ...] = PERIODIC,
+        face_processes: int | None = None,
     ) -> None:
         super().__init__(runtime, registry, lease=lease, retry_delays=retry_delays)
         self.threads, self.poll_seconds, self.periodic = threads, poll_seconds, periodic
+        self.face_processes = threads if face_processes is None else face_processes
         self._stop, self._wake = threading.Event(), threading.Event()
         self._workers: list[threading.Thread] = []
         self._unsubscribe: Callable[[], None] | None = None
 
     def start(self) -> None:
+        if self.threads and self.face_processes:
+            descriptor.start_helpers(self.face_processes)
         if self.threads:
             self._unsubscribe = jobs.on_enqueued(lambda _job, _task, _at: self._wake.set())
         for index in range(self.threads):
@@ -192,6 +201,8 @@ class EmbeddedWorkers(JobRunner):
             thread.join(timeout)
         if self._unsubscribe:
             self._unsubscribe()
+        if self.threads and self.face_processes:
+            descriptor.stop_helpers()
 
     def _loop(self, name: str) -> None:
         while not self._stop.is_set():

@@ -73,6 +73,7 @@ def _server_workers(platform: Platform) -> EmbeddedWorkers:
             threads=settings.threads,
             poll_seconds=settings.poll_seconds,
             lease=lease,
+            face_processes=settings.face_processes,
         )
     from openkyc.celery_app import CeleryDispatcher, make_celery
 

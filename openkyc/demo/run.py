@@ -65,7 +65,9 @@ def embedded() -> dict[str, Any]:
     platform = build_platform(settings)
     with transaction(platform.sessions) as session:
         issued = keys.onboard(session, platform.keyring, TenantCreate(name="Demo"), "demo")
-    workers = EmbeddedWorkers(platform.runtime(), threads=1, poll_seconds=0.2, periodic=())
+    workers = EmbeddedWorkers(
+        platform.runtime(), threads=1, poll_seconds=0.2, periodic=(), face_processes=0
+    )
     workers.start()
     try:
         with TestClient(create_app(platform=platform)) as client:

@@ -16,6 +16,7 @@ from openkyc.jobs.models import Job
 from openkyc.kit.db import transaction
 from openkyc.kit.runtime import Runtime
 from openkyc.platform import Platform
+from openkyc.vision.face import descriptor
 from openkyc.worker import EmbeddedWorkers, TaskRegistry
 from tests.support import TenantKey, signed_api
 
@@ -74,6 +75,7 @@ def test_worker_threads_run_a_job_once(
     workers = EmbeddedWorkers(platform.runtime(), registry, threads=2, poll_seconds=0.05)
     workers.start()
     try:
+        assert descriptor.helper_processes() == 2  # one face-descriptor helper per thread
         job_id = _enqueue(platform, tenant, "test.audit_note", "once")
         api = signed_api(client, tenant)
         deadline = time.monotonic() + 20
@@ -82,6 +84,7 @@ def test_worker_threads_run_a_job_once(
             time.sleep(0.05)
     finally:
         workers.stop()
+    assert descriptor.helper_processes() == 0
     body = api.get(f"/v1/jobs/{job_id}").json()
     assert body["result"] == {"noted": "once"}
     assert body["attempts"] == 1

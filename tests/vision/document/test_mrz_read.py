@@ -64,6 +64,11 @@ def test_td1_zone_of_three_lines() -> None:
     assert read.result.format == "TD1"
     assert list(read.result.lines) == list(lines)
     assert read.accepted, read.reason
+    # the locator taking the number line twice: both engines would read that one crop alike
+    from openkyc.vision.document.mrz.read import _plausible
+
+    assert _plausible(parse(list(lines)))
+    assert not _plausible(parse([lines[0], lines[1], lines[0]]))
 
 
 def test_a_page_without_mrz_has_none() -> None:
@@ -133,10 +138,39 @@ def test_decide_needs_a_second_engine_for_the_names() -> None:
     assert accepted.engine == "ocrb"
     refused = decide({"ocrb": good, "rapidocr": other_name})
     assert not refused.accepted
-    assert "surname" in refused.reason
-    assert refused.unconfirmed == ("surname",)
+    assert "names" in refused.reason
+    assert refused.unconfirmed == ("names",)
     alone = decide({"ocrb": good, "rapidocr": None})
     assert not alone.accepted
+
+
+def test_a_second_read_shifted_by_a_stray_character_still_confirms_the_fields() -> None:
+    lines = _passport_lines()
+    good = parse(lines)
+    # Tesseract-like: one character added after the number's check digit, one filler lost
+    shifted = lines[1][:10] + "1" + lines[1][10:29] + lines[1][30:]
+    assert len(shifted) == 44
+    assert parse([lines[0], shifted]).nationality != good.nationality  # parsed, it is wrong
+    confirmed = decide({"ocrb": good, "rapidocr": None}, {"rapidocr": (lines[0], shifted)})
+    assert confirmed.accepted, confirmed.reason
+    dropped = lines[1][:11] + lines[1][12:] + "<"  # a letter of the nationality lost
+    refused = decide({"ocrb": good, "rapidocr": None}, {"rapidocr": (lines[0], dropped)})
+    assert refused.unconfirmed == ("nationality",)
+
+
+def test_names_end_where_the_filler_starts_but_not_before() -> None:
+    lines = _passport_lines()
+    good = parse(lines)
+    assert lines[0].endswith("<<<<<<<<")
+    noisy_filler = lines[0][:-6] + "KKKKKK"  # Tesseract reads long filler runs as K
+    confirmed = decide({"ocrb": good, "rapidocr": None}, {"rapidocr": (noisy_filler, lines[1])})
+    assert confirmed.accepted, confirmed.reason
+    given = good.given_names.replace(" ", "<")
+    longer = lines[0].replace(given + "<<", given + "<ANNE<<", 1)[:44]  # a name ours lacks
+    refused = decide({"ocrb": good, "rapidocr": None}, {"rapidocr": (longer, lines[1])})
+    assert refused.unconfirmed == ("names",)
+    different_lines = decide({"ocrb": good, "rapidocr": None}, {"rapidocr": (lines[1],)})
+    assert not different_lines.accepted
 
 
 def test_one_read_is_enough_only_when_every_uncovered_character_is_sure() -> None:
@@ -170,8 +204,9 @@ def test_tesseract_reads_beside_and_is_stopped_when_not_needed() -> None:
     candidate = _locate(render_specimen("passport").rgb)
     assert candidate is not None
     beside = _Tesseract(candidate.band)  # started at once, in its own process
-    result = beside.result(44)
+    lines, result = beside.result(44)
     beside.stop()
+    assert len(lines) == 2
     assert result is not None
     assert result.document_number == parse(_passport_lines()).document_number
     unneeded = _Tesseract(candidate.band)

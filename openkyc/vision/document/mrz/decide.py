@@ -11,7 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from openkyc.vision.document.mrz.icao import TO_LETTER, MrzResult, uncovered_spans
+from openkyc.vision.document.mrz.icao import (
+    TO_LETTER,
+    MrzResult,
+    uncovered_fields,
+    uncovered_spans,
+)
 
 UNCOVERED = ("surname", "given_names", "sex", "nationality", "issuing_country")
 """Fields no check digit covers: a second engine must read them the same."""
@@ -55,23 +60,97 @@ def sure_alone(result: MrzResult, characters: tuple[tuple[float, ...], ...]) -> 
     )
 
 
-def _uncovered(result: MrzResult) -> dict[str, str]:
-    """The fields no check digit covers, letters only where only letters may stand (engines
-    confuse O/0 and I/1; in a name or a country code only the letter is possible)."""
-    return {
-        name: str(getattr(result, name)).translate(TO_LETTER) if name != "sex" else result.sex
-        for name in UNCOVERED
-    }
+def _words(text: str) -> str:
+    return " ".join(text.replace("<", " ").split())
 
 
-def _confirmed_by(result: MrzResult, others: dict[str, MrzResult]) -> dict[str, list[str]]:
-    """For each uncovered field, the other engines that read it the same."""
-    mine = _uncovered(result)
-    theirs = {name: _uncovered(other) for name, other in others.items()}
-    return {
-        field_name: [name for name, fields in theirs.items() if fields[field_name] == value]
-        for field_name, value in mine.items()
+def _own_values(result: MrzResult) -> dict[str, str]:
+    """The reported fields no check digit covers, letters only where only letters may stand
+    (engines confuse O/0 and I/1; in a name or a country code only the letter is possible)."""
+    values = {
+        "issuing_country": result.issuing_country,
+        "nationality": result.nationality,
+        "names": f"{result.surname}|{result.given_names}",
+        "surname": result.surname,
+        "given_names": result.given_names,
     }
+    spans = uncovered_fields(result.format, len(result.lines[0]))
+    own = {name: _words(value).translate(TO_LETTER) for name, value in values.items()}
+    return {name: result.sex if name == "sex" else own[name] for name in spans}
+
+
+def _their_value(name: str, text: str) -> str:
+    """Another engine's reading of one uncovered field, normalised as `_own_values` does.
+    Names end where the filler starts: after the given names, a second `<<` is filler, so
+    what an engine makes of the filler beyond it (Tesseract reads long runs as K) is not a
+    name. The 1988 French card separates given names with `<<`, so its names are read whole."""
+    if name == "sex":
+        return text
+    text = text.translate(TO_LETTER)
+    if name == "names":
+        surname, _, given = text.strip("<").partition("<<")
+        return f"{_words(surname)}|{_words(given.split('<<')[0])}"
+    if name == "given_names":
+        return _words(text.replace("<<", ", ").replace("<", " ")).strip(", ")
+    return _words(text)
+
+
+def align(mine: str, theirs: str) -> list[int | None]:
+    """For each character of `mine`, the index of the character of `theirs` read in its place
+    (None where `theirs` has nothing there), by the edit distance's alignment: an engine that
+    drops or adds one character shifts the rest of its line, which must not hide agreement on
+    the fields beyond."""
+    rows, cols = len(mine), len(theirs)
+    cost = [[0] * (cols + 1) for _ in range(rows + 1)]
+    for i in range(rows + 1):
+        cost[i][0] = i
+    for j in range(cols + 1):
+        cost[0][j] = j
+    for i in range(1, rows + 1):
+        for j in range(1, cols + 1):
+            cost[i][j] = min(
+                cost[i - 1][j - 1] + (mine[i - 1] != theirs[j - 1]),
+                cost[i - 1][j] + 1,
+                cost[i][j - 1] + 1,
+            )
+    placed: list[int | None] = [None] * rows
+    i, j = rows, cols
+    while i > 0 and j > 0:
+        if cost[i][j] == cost[i - 1][j - 1] + (mine[i - 1] != theirs[j - 1]):
+            placed[i - 1] = j - 1
+            i, j = i - 1, j - 1
+        elif cost[i][j] == cost[i - 1][j] + 1:
+            i -= 1
+        else:
+            j -= 1
+    return placed
+
+
+def _aligned_span(placed: list[int | None], theirs: str, start: int, end: int) -> str | None:
+    """What `theirs` reads where the reported line has [start, end) (`placed`: `align` of the
+    two lines); None when a character of the span has nothing in its place."""
+    span = placed[start:end]
+    indices = [j for j in span if j is not None]
+    if not span or len(indices) != len(span):
+        return None
+    return theirs[indices[0] : indices[-1] + 1]
+
+
+def _confirmed_by(result: MrzResult, others: dict[str, tuple[str, ...]]) -> dict[str, list[str]]:
+    """For each uncovered field, the other engines that read it the same (lines as read,
+    any length: each is aligned to the reported line before its field is compared)."""
+    spans = uncovered_fields(result.format, len(result.lines[0]))
+    confirmed: dict[str, list[str]] = {name: [] for name in spans}
+    mine = _own_values(result)
+    for engine, lines in others.items():
+        if len(lines) != len(result.lines):
+            continue
+        placed = [align(ours, theirs) for ours, theirs in zip(result.lines, lines, strict=True)]
+        for name, (line, start, end) in spans.items():
+            text = _aligned_span(placed[line], lines[line], start, end)
+            if text is not None and _their_value(name, text) == mine[name]:
+                confirmed[name].append(engine)
+    return confirmed
 
 
 @dataclass(frozen=True)
@@ -85,13 +164,18 @@ class Decision:
     unconfirmed: tuple[str, ...] = ()  # uncovered fields no other engine read the same
 
 
-def decide(reads: dict[str, MrzResult | None]) -> Decision:
+def decide(
+    reads: dict[str, MrzResult | None], lines: dict[str, tuple[str, ...]] | None = None
+) -> Decision:
     """The zone to report, whether it is accepted, why, and on which engine's read.
 
-    `reads` holds each engine's parse of the same zone, in order of trust. A zone is accepted
-    when its check digits pass as read and every field they do not cover is read the same by
-    at least one other engine (not necessarily the same one for every field)."""
+    `reads` holds each engine's parse of the same zone, in order of trust; `lines`, each
+    engine's lines as it read them (any length; by default the parsed lines), which also
+    serve engines whose read did not parse. A zone is accepted when its check digits pass as
+    read and every field they do not cover is read the same by at least one other engine
+    (not necessarily the same one for every field)."""
     found = {name: r for name, r in reads.items() if r is not None}
+    as_read = {name: r.lines for name, r in found.items()} | dict(lines or {})
     for name, result in found.items():
         if not (result.check_digits_valid and safe_repairs(result)):
             continue
@@ -99,7 +183,7 @@ def decide(reads: dict[str, MrzResult | None]) -> Decision:
         same = [n for n, r in others.items() if r.lines == result.lines]
         if same:
             return Decision(result, True, f"{name} and {same[0]} read the same zone", name)
-        confirmed = _confirmed_by(result, others)
+        confirmed = _confirmed_by(result, {n: t for n, t in as_read.items() if n != name})
         if all(confirmed.values()):
             engines = sorted({e for agreeing in confirmed.values() for e in agreeing})
             reason = (

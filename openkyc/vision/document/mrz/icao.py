@@ -91,15 +91,31 @@ def detect_format(lines: list[str]) -> str:
     raise MrzFormatError(f"no MRZ has {len(lines)} lines of {sorted({len(x) for x in lines})}")
 
 
-def uncovered_spans(kind: str, width: int) -> tuple[tuple[int, int, int], ...]:
-    """(line, start, end) of the characters no check digit covers: the issuing state and the
-    names, the nationality and the sex. (The 1988 French card's final check digit covers both
-    lines, but a mod-10 sum cannot tell E from O, so its names count as uncovered too.)"""
+def uncovered_fields(kind: str, width: int) -> dict[str, tuple[int, int, int]]:
+    """Each field no check digit covers, as (line, start, end): the issuing state, the names,
+    the nationality and the sex. (The 1988 French card's final check digit covers both
+    lines, but a mod-10 sum cannot tell E from O, so its names count as uncovered too; its
+    country is not read from the zone.)"""
     if kind == "TD1":
-        return ((0, 2, 5), (1, 7, 8), (1, 15, 18), (2, 0, 30))
+        return {
+            "issuing_country": (0, 2, 5),
+            "sex": (1, 7, 8),
+            "nationality": (1, 15, 18),
+            "names": (2, 0, 30),
+        }
     if kind == "FRA_ID":
-        return ((0, 5, 30), (1, 13, 27), (1, 34, 35))
-    return ((0, 2, width), (1, 10, 13), (1, 20, 21))
+        return {"surname": (0, 5, 30), "given_names": (1, 13, 27), "sex": (1, 34, 35)}
+    return {
+        "issuing_country": (0, 2, 5),
+        "names": (0, 5, width),
+        "nationality": (1, 10, 13),
+        "sex": (1, 20, 21),
+    }
+
+
+def uncovered_spans(kind: str, width: int) -> tuple[tuple[int, int, int], ...]:
+    """(line, start, end) of the characters no check digit covers (`uncovered_fields`)."""
+    return tuple(sorted(uncovered_fields(kind, width).values()))
 
 
 def clean_lines(text_lines: list[str]) -> list[str]:

@@ -65,7 +65,7 @@ class MrzRead:
     engine: str | None
     rotation: int
     box: tuple[int, int, int, int] | None  # x, y, w, h of the zone in the input photo
-    reads: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    reads: dict[str, tuple[str, ...]] = field(default_factory=dict)  # each engine's lines
     elapsed_ms: float = 0.0
     unconfirmed: tuple[str, ...] = ()  # uncovered fields no second engine read the same
 
@@ -79,7 +79,7 @@ class MrzRead:
             and result.check_digits_valid
             and safe_repairs(result)
             and bool(self.unconfirmed)
-            and set(self.unconfirmed) <= {"surname", "given_names"}
+            and set(self.unconfirmed) <= {"names", "surname", "given_names"}
         )
 
 
@@ -122,10 +122,18 @@ def _parse(lines: list[str]) -> MrzResult | None:
 
 
 def _plausible(result: MrzResult) -> bool:
-    """A parse that could be a real zone: an ICAO document code, and at least one check digit
-    that passes (text that merely has the zone's shape passes none, most of the time)."""
+    """A parse that could be a real zone: an ICAO document code, at least one check digit
+    that passes (text that merely has the zone's shape passes none, most of the time), and no
+    line read twice. A zone's lines differ by structure, so two equal lines are one printed
+    line the locator took twice: every engine then reads the same crop, and their agreement
+    on its "names" (a TD1 number line, seen on an enlarged scan) would vouch for nothing."""
     code = result.document_code[:1]
-    return bool(code) and code in DOCUMENT_CODES and any(c.valid for c in result.checks)
+    return (
+        bool(code)
+        and code in DOCUMENT_CODES
+        and any(c.valid for c in result.checks)
+        and len(set(result.lines)) == len(result.lines)
+    )
 
 
 @dataclass(frozen=True)
@@ -174,7 +182,18 @@ def _read_ocrb(forward: Band, backward: Band) -> _Candidate | None:
     return best
 
 
-def _read_rapidocr(band: Band, width: int) -> MrzResult | None:
+#: An engine's lines as it read them (cleaned, any length) and their parse at the zone's width.
+_EngineRead = tuple[tuple[str, ...], MrzResult | None]
+
+
+def _as_read(texts: list[str], width: int) -> _EngineRead:
+    lines = tuple(_NOT_MRZ.sub("<", t) for t in texts)
+    if not lines or any(abs(len(t) - width) > MAX_MISCOUNT for t in lines):
+        return lines, None
+    return lines, _parse([fit(t, width) for t in lines])
+
+
+def _read_rapidocr(band: Band, width: int) -> _EngineRead:
     """PP-OCRv4's recogniser on the same line crops (an independent second read)."""
     crops = [
         cv2.cvtColor(
@@ -185,10 +204,7 @@ def _read_rapidocr(band: Band, width: int) -> MrzResult | None:
     ]
     with RAPIDOCR.borrow() as engine:
         reads, _ = engine.text_rec(crops)
-    texts = [_clean(str(text)) for text, _ in reads]
-    if any(abs(len(t) - width) > MAX_MISCOUNT for t in texts):
-        return None
-    return _parse([fit(t, width) for t in texts])
+    return _as_read([_clean(str(text)) for text, _ in reads], width)
 
 
 def _band_image(band: Band) -> npt.NDArray[np.uint8]:
@@ -231,20 +247,19 @@ class _Tesseract:
         except OSError:
             self.path.unlink(missing_ok=True)
 
-    def result(self, width: int) -> MrzResult | None:
+    def result(self, width: int) -> _EngineRead:
         if self.process is None:
-            return None
+            return (), None
         try:
             out, _ = self.process.communicate(timeout=TESSERACT_TIMEOUT_S)
         except subprocess.TimeoutExpired:
             self.stop()
-            return None
+            return (), None
         texts = [_clean(t) for t in out.decode(errors="ignore").splitlines()]
         texts = [t for t in texts if len(t) >= MIN_LINE_CHARS]
-        lines = len(self.band.crops)
-        if len(texts) != lines or any(abs(len(t) - width) > MAX_MISCOUNT for t in texts):
-            return None
-        return _parse([fit(t, width) for t in texts])
+        if len(texts) != len(self.band.crops):
+            return tuple(texts), None
+        return _as_read(texts, width)
 
     def stop(self) -> None:
         if self.process is None:
@@ -304,16 +319,17 @@ def read_mrz(image: RGB) -> MrzRead:
     band, first = candidate.band, candidate.result
     width = len(first.lines[0])
     reads: dict[str, MrzResult | None] = {"ocrb": first}
+    lines: dict[str, tuple[str, ...]] = {"ocrb": first.lines}
     if sure_alone(first, candidate.characters):
         decision = sure_decision(first)
     else:
         tesseract = _Tesseract(band)
         try:
-            reads["rapidocr"] = _read_rapidocr(band, width)
-            decision = decide(reads)
+            lines["rapidocr"], reads["rapidocr"] = _read_rapidocr(band, width)
+            decision = decide(reads, lines)
             if not decision.accepted:
-                reads["tesseract"] = tesseract.result(width)
-                decision = decide(reads)
+                lines["tesseract"], reads["tesseract"] = tesseract.result(width)
+                decision = decide(reads, lines)
         finally:
             tesseract.stop()
     return MrzRead(
@@ -323,7 +339,7 @@ def read_mrz(image: RGB) -> MrzRead:
         decision.engine,
         band.rotation,
         band.box,
-        {name: r.lines for name, r in reads.items() if r is not None},
+        {name: read for name, read in lines.items() if read},
         round((time.perf_counter() - started) * 1000, 1),
         decision.unconfirmed,
     )

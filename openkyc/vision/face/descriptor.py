@@ -41,7 +41,8 @@ STOP_TIMEOUT_S = 10.0
 _net: Any = None
 _net_lock = threading.Lock()
 
-_idle: queue.Queue[_Helper] | None = None
+#: Idle helpers; a stopped set holds one None, which sends late callers back to this process.
+_idle: queue.Queue[_Helper | None] | None = None
 _count = 0
 _helpers_lock = threading.Lock()
 
@@ -52,6 +53,9 @@ def describe(chips: Sequence[RGBImage], jitters: int = 0) -> list[Embedding]:
     if idle is None:
         return _describe_here(chips, jitters)
     helper = idle.get()  # more callers than helpers wait their turn, as they would on the GIL
+    if helper is None:  # the helpers stopped while this call waited for one
+        idle.put(None)
+        return _describe_here(chips, jitters)
     try:
         return helper.describe([np.ascontiguousarray(chip) for chip in chips], jitters)
     except (OSError, EOFError, pickle.UnpicklingError):
@@ -73,16 +77,21 @@ def start_helpers(processes: int) -> None:
         old, _idle, _count = _idle, None, 0
         if old is not None:
             for _ in range(old.maxsize):
-                old.get().stop()  # waits for the calls in flight
+                stopping = old.get()  # waits for the calls in flight
+                if stopping is not None:
+                    stopping.stop()
+            old.put(None)
         if processes > 0:
-            idle: queue.Queue[_Helper] = queue.Queue(maxsize=processes)
+            idle: queue.Queue[_Helper | None] = queue.Queue(maxsize=processes)
             try:
                 for _ in range(processes):
                     idle.put(_Helper())
             except OSError:
                 log.exception("face descriptor helpers did not start; describing in process")
                 while not idle.empty():
-                    idle.get().stop()
+                    started = idle.get()
+                    if started is not None:
+                        started.stop()
                 return
             _idle, _count = idle, processes
 
@@ -111,7 +120,9 @@ class _Helper:
     def describe(self, chips: list[RGBImage], jitters: int) -> list[Embedding]:
         stdin, stdout = self._pipes()
         if not self._ready:
-            self._ready = pickle.load(stdout) == "ready"
+            if pickle.load(stdout) != "ready":
+                raise OSError("the helper did not start its model")
+            self._ready = True
         pickle.dump((chips, jitters), stdin, protocol=pickle.HIGHEST_PROTOCOL)
         stdin.flush()
         answer: list[Embedding] | Exception = pickle.load(stdout)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import threading
 from collections.abc import Iterator
 
 import numpy as np
@@ -85,3 +86,22 @@ def test_a_chip_dlib_refuses_raises_as_it_would_here(helpers: None) -> None:
     assert descriptor._idle is not None
     (helper,) = list(descriptor._idle.queue)
     assert helper._process.poll() is None  # the helper answered with the error and lives on
+
+
+def test_a_call_that_found_the_helpers_just_before_they_stopped_is_answered_here(
+    chips: list[np.ndarray], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = descriptor.describe(chips[:1])
+    descriptor.start_helpers(1)
+    stale = descriptor._idle  # what a call read just before the stop began
+    assert stale is not None
+    descriptor.stop_helpers()
+    monkeypatch.setattr(descriptor, "_idle", stale)
+    answers: list[list[np.ndarray]] = []
+    late = threading.Thread(
+        target=lambda: answers.append(descriptor.describe(chips[:1])), daemon=True
+    )
+    late.start()
+    late.join(timeout=30)
+    assert not late.is_alive(), "the late call hung on the stopped helpers"
+    np.testing.assert_array_equal(answers[0], expected)

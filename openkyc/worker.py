@@ -174,13 +174,14 @@ class EmbeddedWorkers(JobRunner):
     ) -> None:
         super().__init__(runtime, registry, lease=lease, retry_delays=retry_delays)
         self.threads, self.poll_seconds, self.periodic = threads, poll_seconds, periodic
-        self.face_processes = threads if face_processes is None else face_processes
+        helpers = threads if face_processes is None else face_processes
+        self.face_processes = helpers if threads else 0  # no worker thread, no face to describe
         self._stop, self._wake = threading.Event(), threading.Event()
         self._workers: list[threading.Thread] = []
         self._unsubscribe: Callable[[], None] | None = None
 
     def start(self) -> None:
-        if self.threads and self.face_processes:
+        if self.face_processes:
             descriptor.start_helpers(self.face_processes)
         if self.threads:
             self._unsubscribe = jobs.on_enqueued(lambda _job, _task, _at: self._wake.set())
@@ -201,7 +202,7 @@ class EmbeddedWorkers(JobRunner):
             thread.join(timeout)
         if self._unsubscribe:
             self._unsubscribe()
-        if self.threads and self.face_processes:
+        if self.face_processes:
             descriptor.stop_helpers()
 
     def _loop(self, name: str) -> None:

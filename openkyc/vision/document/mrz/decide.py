@@ -18,8 +18,6 @@ from openkyc.vision.document.mrz.icao import (
     uncovered_spans,
 )
 
-UNCOVERED = ("surname", "given_names", "sex", "nationality", "issuing_country")
-"""Fields no check digit covers: a second engine must read them the same."""
 SURE_CHARACTER = 0.98
 """OCR-B confidence every uncovered character needs for a zone to be accepted on that read
 alone (check digits passing as read, nothing repaired). On 3 000 held-out synthetic lines,
@@ -67,16 +65,17 @@ def _words(text: str) -> str:
 def _own_values(result: MrzResult) -> dict[str, str]:
     """The reported fields no check digit covers, letters only where only letters may stand
     (engines confuse O/0 and I/1; in a name or a country code only the letter is possible)."""
-    values = {
+    letters = {
         "issuing_country": result.issuing_country,
         "nationality": result.nationality,
         "names": f"{result.surname}|{result.given_names}",
         "surname": result.surname,
         "given_names": result.given_names,
     }
-    spans = uncovered_fields(result.format, len(result.lines[0]))
-    own = {name: _words(value).translate(TO_LETTER) for name, value in values.items()}
-    return {name: result.sex if name == "sex" else own[name] for name in spans}
+    return {
+        name: result.sex if name == "sex" else _words(letters[name]).translate(TO_LETTER)
+        for name in uncovered_fields(result.format, len(result.lines[0]))
+    }
 
 
 def _their_value(name: str, text: str) -> str:

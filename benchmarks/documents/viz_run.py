@@ -1,6 +1,10 @@
 """Printed-field (VIZ) benchmark: real images with VIZ ground truth + rendered specimens.
 
-    .venv/bin/python benchmarks/documents/viz_run.py [--seeds 3] [--json out.json]
+    .venv/bin/python benchmarks/documents/viz_run.py [--seeds 3] [--json out.json] [--mrz]
+
+`--mrz` reads the MRZ of each real image too and, when it is accepted, takes the names from
+where they are printed (`viz.guided`), as the document reader does; the time then includes
+the MRZ read (the reader runs it side by side with the printed zone).
 
 Real images come from OPENKYC_DATA (default ../shared/data)/documents; only those whose
 `gt/<id>.json` has a `viz` block are used, and they are never copied. Timing covers
@@ -29,8 +33,10 @@ from openkyc.vision.document.layouts.normalize import (
     normalise_number,
 )
 from openkyc.vision.document.layouts.render import photograph, render_specimen
+from openkyc.vision.document.mrz.read import read_mrz
 from openkyc.vision.document.page import find_document
 from openkyc.vision.document.viz import read_printed_fields
+from openkyc.vision.document.viz.guided import names_from_mrz
 
 DATA = pathlib.Path(os.environ.get("OPENKYC_DATA", "../shared/data")) / "documents"
 HELD_OUT = ("mi_intl_id_esp", "pe_79_pass-hun")
@@ -68,12 +74,20 @@ def _expected(field: str, text: str) -> tuple[str, str]:
     return clean_name(text), clean_accented(text)
 
 
-def _read(rgb: np.ndarray[Any, Any], layout: str | None = None) -> tuple[dict[str, Any], float]:
+def _read(
+    rgb: np.ndarray[Any, Any], layout: str | None = None, mrz: bool = False
+) -> tuple[dict[str, Any], float]:
     start = time.perf_counter()
     page = find_document(rgb)
     result = read_printed_fields(page.rgb, layout, use_zones=page.found)
+    fields = result.fields
+    if mrz:  # as the document reader does: an accepted MRZ says which printed words are names
+        read = read_mrz(rgb)
+        if read.accepted and read.result is not None:
+            names = {"surname": read.result.surname, "given_names": read.result.given_names}
+            fields = names_from_mrz(fields, result.lines, names)
     elapsed = (time.perf_counter() - start) * 1000
-    return {k: (v.value, v.value_accented) for k, v in result.fields.items()}, elapsed
+    return {k: (v.value, v.value_accented) for k, v in fields.items()}, elapsed
 
 
 def _score(rows: list[dict[str, Any]], expected: dict[str, str], got: dict[str, Any]) -> None:
@@ -92,7 +106,7 @@ def _score(rows: list[dict[str, Any]], expected: dict[str, str], got: dict[str, 
         )
 
 
-def real_images(tuning: bool) -> list[dict[str, Any]]:
+def real_images(tuning: bool, mrz: bool) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for gt_path in sorted((DATA / "gt").glob("*.json")):
         gt = json.loads(gt_path.read_text())
@@ -105,7 +119,7 @@ def real_images(tuning: bool) -> list[dict[str, Any]]:
         if not expected:
             continue
         rgb = np.asarray(ImageOps.exif_transpose(Image.open(DATA / gt["file"])).convert("RGB"))
-        got, ms = _read(rgb)
+        got, ms = _read(rgb, mrz=mrz)
         image_rows: list[dict[str, Any]] = []
         _score(image_rows, expected, got)
         for row in image_rows:
@@ -168,8 +182,11 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--json", type=pathlib.Path)
     parser.add_argument("--tuning", action="store_true", help="leave the held-out images out")
+    parser.add_argument(
+        "--mrz", action="store_true", help="names found through an accepted MRZ (real images)"
+    )
     args = parser.parse_args()
-    real = real_images(args.tuning) if DATA.exists() else []
+    real = real_images(args.tuning, args.mrz) if DATA.exists() else []
     spec = specimens(args.seeds)
     print(
         "| set | images | names exact (accents) | names exact (no accents) | all fields (accents) "

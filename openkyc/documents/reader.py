@@ -28,7 +28,9 @@ from openkyc.vision.document.classify import classify, layout_for
 from openkyc.vision.document.layouts import layout_rules
 from openkyc.vision.document.mrz.read import MrzRead, read_mrz
 from openkyc.vision.document.page import PageResult, find_document, flip_page
+from openkyc.vision.document.viz import FieldValue as VizField
 from openkyc.vision.document.viz import OcrError, VizResult, read_printed_fields
+from openkyc.vision.document.viz.guided import names_from_mrz, transliterates_to
 from openkyc.vision.face import FaceError, PortraitCrop, crop_document_portrait
 
 #: Confidence of a field from an accepted MRZ (check digits pass, a second read confirms what
@@ -96,16 +98,26 @@ def _mrz_out(read: MrzRead, side: str) -> MrzOut | None:
     )
 
 
+def _printed(mrz: MrzRead, viz: VizResult | None) -> dict[str, VizField]:
+    """The printed fields; with an accepted MRZ, its names as they are printed (accents)."""
+    if viz is None:
+        return {}
+    result = mrz.result
+    if result is None or not mrz.accepted:
+        return viz.fields
+    names = {"surname": result.surname, "given_names": result.given_names}
+    return names_from_mrz(viz.fields, viz.lines, names)
+
+
 def _fields(mrz: MrzRead, viz: VizResult | None) -> dict[str, FieldValue]:
     fields: dict[str, FieldValue] = {}
-    if viz is not None:
-        for name, printed_value in viz.fields.items():
-            fields[name] = FieldValue(
-                value=printed_value.value,
-                value_accented=printed_value.value_accented,
-                confidence=round(printed_value.confidence, 3),
-                source="viz",
-            )
+    for name, printed_value in _printed(mrz, viz).items():
+        fields[name] = FieldValue(
+            value=printed_value.value,
+            value_accented=printed_value.value_accented,
+            confidence=round(printed_value.confidence, 3),
+            source="viz",
+        )
     result = mrz.result
     if result is None:
         return fields
@@ -125,9 +137,11 @@ def _fields(mrz: MrzRead, viz: VizResult | None) -> dict[str, FieldValue]:
         printed = fields.get(name)
         if not value or (printed and not mrz.accepted and printed.confidence > confidence):
             continue
-        accented = (
-            printed.value_accented if printed and fold(printed.value) == fold(value) else None
+        spelt = printed and (
+            fold(printed.value) == fold(value)
+            or transliterates_to(printed.value_accented or "", value)
         )
+        accented = printed.value_accented if printed and spelt else None
         fields[name] = FieldValue(
             value=value, value_accented=accented, confidence=confidence, source="mrz"
         )

@@ -7,6 +7,8 @@ Public API:
     FieldValue(value, value_accented, confidence, source="viz", raw, engine, box)
     TextLine, Word                      OCR output in page pixels
     OcrError                            an engine could not run (missing binary, timeout)
+    guided.names_from_mrz(fields, lines, {"surname": ..., "given_names": ...})
+                                        names as printed, found through an accepted MRZ
 
 Field names: surname, given_names, full_name, father_name, birth_date, birth_place, sex,
 nationality, country_of_stay, issuing_country, document_type, document_number, issue_date,

@@ -5,8 +5,12 @@ runs the exported ONNX with onnxruntime (`openkyc/vision/document/mrz/ocrb.py`).
 
     .venv/bin/python benchmarks/documents/train_ocrb/train.py --minutes 30
 
-Data: synthetic MRZ lines rendered with Debian's fonts-ocr-b and degraded
-(`openkyc/vision/document/specimen/linecrops.py`). Writes `models/ocrb_crnn.onnx` and
+Data: synthetic MRZ lines rendered with Debian's fonts-ocr-b (its regular, sharp and oblique
+cuts) in print styles seen on real documents (bold, condensed or wide, wobbly baselines, faint
+ink; `specimen/lines.py` `random_style`) and degraded (`specimen/linecrops.py`: guilloche,
+security hatching, stamp strokes, lighting ramps, motion and focus blur, 7-30 px characters,
+noise, JPEG). Every line of a rendered band becomes a sample. `--init work/ocrb_crnn.pt`
+fine-tunes the previous run's weights. Writes `models/ocrb_crnn.onnx` and
 `models/ocrb_crnn.json` (measured figures on a held-out synthetic set with a different seed).
 """
 
@@ -25,7 +29,7 @@ from torch import nn
 
 from openkyc.vision.document.mrz.checkdigit import MRZ_ALPHABET
 from openkyc.vision.document.mrz.ocrb import INPUT_HEIGHT, INPUT_WIDTH, MODEL_PATH, preprocess_line
-from openkyc.vision.document.specimen.linecrops import training_crop
+from openkyc.vision.document.specimen.linecrops import training_crops
 
 WORK = Path(__file__).resolve().parent / "work"
 
@@ -67,10 +71,10 @@ def _make(seed_count: tuple[int, int]) -> tuple[np.ndarray, list[str]]:
     seed, count = seed_count
     rng = np.random.default_rng(seed)
     images, texts = [], []
-    for _ in range(count):
-        crop, text = training_crop(rng)
-        images.append(np.round(preprocess_line(crop) * 255).astype(np.uint8))
-        texts.append(text)
+    while len(texts) < count:
+        for crop, text in training_crops(rng)[: count - len(texts)]:
+            images.append(np.round(preprocess_line(crop) * 255).astype(np.uint8))
+            texts.append(text)
     return np.stack(images), texts
 
 
@@ -134,16 +138,22 @@ def train(args: argparse.Namespace) -> None:
     torch.manual_seed(0)
     t0 = time.time()
     images, texts = generate(args.samples, seed=1)
-    val_images, val_texts = generate(2000, seed=2)
+    val_images, val_texts = generate(args.val, seed=2)
     print(f"generated {len(texts)} + {len(val_texts)} in {time.time() - t0:.0f}s", flush=True)
     model = Crnn()
-    opt = torch.optim.AdamW(model.parameters(), lr=2e-3, weight_decay=1e-4)
+    if args.init:  # fine-tune from an earlier run's weights (work/ocrb_crnn.pt)
+        model.load_state_dict(torch.load(args.init, weights_only=True))
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
     ctc = nn.CTCLoss(blank=0, zero_infinity=True)
-    deadline = t0 + args.minutes * 60
-    total_steps = int(args.minutes * 60 / args.step_seconds)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, 2e-3, total_steps=total_steps + 10)
+    # the learning rate follows the clock, not a step count: warm up over the first 5 % of the
+    # time left after rendering, then a cosine down to 1 % at the deadline, however fast steps are
+    start, deadline = time.time(), t0 + args.minutes * 60
     step, rng = 0, np.random.default_rng(3)
-    while time.time() < deadline and step < total_steps:
+    while (now := time.time()) < deadline:
+        progress = (now - start) / (deadline - start)
+        warm = min(1.0, progress / 0.05)
+        for group in opt.param_groups:
+            group["lr"] = args.lr * warm * (0.01 + 0.99 * 0.5 * (1 + np.cos(np.pi * progress)))
         idx = rng.integers(0, len(texts), args.batch)
         x = torch.from_numpy(images[idx].astype(np.float32) / 255)
         targets, lengths = _targets([texts[i] for i in idx])
@@ -154,7 +164,6 @@ def train(args: argparse.Namespace) -> None:
         loss.backward()
         nn.utils.clip_grad_norm_(model.parameters(), 5.0)
         opt.step()
-        sched.step()
         step += 1
         if step % 250 == 0:
             metrics = evaluate(model, val_images[:500], val_texts[:500])
@@ -175,6 +184,7 @@ def export(model: Crnn, args: argparse.Namespace, step: int, metrics: dict, t0: 
         dynamo=False,
     )  # fmt: skip
     model.train()
+    torch.save(model.state_dict(), WORK / "ocrb_crnn.pt")  # to fine-tune from; not shipped
     meta = {
         "model": "ocrb_crnn.onnx",
         "architecture": "CRNN: 5 conv blocks (16-32-48-64-96) + BiLSTM 96 + CTC, 38 classes",
@@ -190,7 +200,7 @@ def export(model: Crnn, args: argparse.Namespace, step: int, metrics: dict, t0: 
             "machine": "2-core CPU (shared), torch 2.13.0+cpu",
             "date": datetime.now(UTC).strftime("%Y-%m-%d"),
         },
-        "synthetic_validation": {"lines": 2000, "seed": 2, **metrics},
+        "synthetic_validation": {"lines": args.val, "seed": 2, **metrics},
         "parameters": sum(p.numel() for p in model.parameters()),
     }
     MODEL_PATH.with_suffix(".json").write_text(json.dumps(meta, indent=1) + "\n")
@@ -201,5 +211,7 @@ if __name__ == "__main__":
     parser.add_argument("--samples", type=int, default=48000)
     parser.add_argument("--batch", type=int, default=48)
     parser.add_argument("--minutes", type=float, default=30.0)
-    parser.add_argument("--step-seconds", type=float, default=0.33)
+    parser.add_argument("--lr", type=float, default=2e-3)
+    parser.add_argument("--val", type=int, default=2000)
+    parser.add_argument("--init", type=Path, help="weights to start from (a .pt state dict)")
     train(parser.parse_args())

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import string
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -24,6 +25,9 @@ from openkyc.vision.document.specimen.compose import (
 
 OCRB_FONT = "/usr/share/fonts/opentype/ocr-b/OCRB.otf"
 """Debian `fonts-ocr-b`; the MRZ typeface mandated by ICAO 9303 part 3."""
+OCRB_VARIANTS = (OCRB_FONT, "/usr/share/fonts/opentype/ocr-b/OCRBS.otf")
+"""The package's regular and sharp cuts; the oblique cut stands for slanted print."""
+OCRB_OBLIQUE = "/usr/share/fonts/opentype/ocr-b/OCRBL.otf"
 RENDER_SIZE = 40
 """Font size of the clean render; degradations scale it down afterwards."""
 
@@ -31,8 +35,38 @@ UInt8Array = npt.NDArray[np.uint8]
 
 
 @functools.cache
-def ocrb_font(size: int = RENDER_SIZE) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(OCRB_FONT, size)
+def ocrb_font(size: int = RENDER_SIZE, path: str = OCRB_FONT) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(path, size)
+
+
+@dataclass(frozen=True)
+class PrintStyle:
+    """How a real printer departs from the clean font: cut, weight, pitch, width, wobble, ink."""
+
+    font: str = OCRB_FONT
+    stroke: int = 0
+    """Extra stroke width in pixels at RENDER_SIZE (bold laser or inkjet print)."""
+    pitch: tuple[float, float] = (0.92, 1.15)
+    """Range of the character advance, as a multiple of the font's own."""
+    x_scale: float = 1.0
+    """Horizontal stretch of the whole band after rendering (condensed or wide print)."""
+    jitter: float = 0.0
+    """Standard deviation of each character's vertical offset, in pixels at RENDER_SIZE."""
+    ink: tuple[float, float] = (0.0, 90.0)
+
+
+def random_style(rng: np.random.Generator) -> PrintStyle:
+    """A print style as seen on real documents: bolder, condensed or wide, faint, wobbly."""
+    pick = rng.random()
+    font = OCRB_OBLIQUE if pick < 0.05 else OCRB_VARIANTS[int(rng.integers(0, 2))]
+    return PrintStyle(
+        font=font,
+        stroke=int(rng.choice([0, 0, 0, 1, 1, 1, 2])),
+        pitch=(0.8, 1.4),
+        x_scale=float(rng.uniform(0.75, 1.25)),
+        jitter=float(rng.uniform(0.0, 1.5)),
+        ink=(0.0, 150.0),
+    )
 
 
 def _word(rng: np.random.Generator, low: int, high: int) -> str:
@@ -116,23 +150,35 @@ def _background(rng: np.random.Generator, height: int, width: int) -> UInt8Array
 
 
 def render_band(
-    lines: tuple[str, ...], rng: np.random.Generator
+    lines: tuple[str, ...], rng: np.random.Generator, style: PrintStyle | None = None
 ) -> tuple[UInt8Array, list[tuple[int, int, int, int]]]:
     """RGB image of the band and each line's box (x0, y0, x1, y1) in it."""
-    font = ocrb_font()
-    advance = font.getlength("<") * rng.uniform(0.92, 1.15)
+    style = style or PrintStyle()
+    font = ocrb_font(RENDER_SIZE, style.font)
+    advance = font.getlength("<") * rng.uniform(*style.pitch)
     pitch = RENDER_SIZE * rng.uniform(1.25, 1.8)
     margin = RENDER_SIZE * 2
     width = int(margin * 2 + advance * max(len(x) for x in lines))
     height = int(margin * 2 + pitch * len(lines))
-    img = Image.fromarray(_background(rng, height, width))
+    background = _background(rng, height, width)
+    img = Image.fromarray(background)
     draw = ImageDraw.Draw(img)
-    ink = tuple(int(v) for v in rng.uniform(0, 90, 3))
+    darkest = float(background.mean()) - 60.0
+    ink = tuple(int(v) for v in np.minimum(rng.uniform(*style.ink, 3), darkest))
     boxes = []
     for row, text in enumerate(lines):
         y = margin + row * pitch
         for col, char in enumerate(text):
-            draw.text((margin + col * advance, y), char, font=font, fill=ink)
+            dy = rng.normal(0, style.jitter) if style.jitter else 0.0
+            place = (margin + col * advance, y + dy)
+            draw.text(place, char, font=font, fill=ink, stroke_width=style.stroke, stroke_fill=ink)
         x1 = margin + advance * len(text)
         boxes.append((margin, int(y + RENDER_SIZE * 0.1), int(x1), int(y + RENDER_SIZE * 0.8)))
-    return np.asarray(img), boxes
+    band = np.asarray(img)
+    if style.x_scale != 1.0:
+        band = np.asarray(
+            cv2.resize(band, None, fx=style.x_scale, fy=1.0, interpolation=cv2.INTER_AREA),
+            np.uint8,
+        )
+        boxes = [(int(a * style.x_scale), b, int(c * style.x_scale), d) for a, b, c, d in boxes]
+    return band, boxes

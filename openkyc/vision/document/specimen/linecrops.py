@@ -56,16 +56,16 @@ def _stamp(img: UInt8Array, rng: np.random.Generator) -> UInt8Array:
         centre = (int(rng.uniform(0, width)), int(rng.uniform(-height, 2 * height)))
         axes = (int(rng.uniform(20, width / 2)), int(rng.uniform(20, 3 * height)))
         start = float(rng.uniform(0, 360))
-        thickness = int(rng.integers(1, 5))
-        cv2.ellipse(out, centre, axes, float(rng.uniform(0, 180)), start,
-                    start + float(rng.uniform(20, 120)), colour, thickness, cv2.LINE_AA)  # fmt: skip
+        end = start + float(rng.uniform(20, 120))
+        turn, thickness = float(rng.uniform(0, 180)), int(rng.integers(1, 5))
+        cv2.ellipse(out, centre, axes, turn, start, end, colour, thickness, cv2.LINE_AA)
     alpha = rng.uniform(0.3, 0.9)
     return np.asarray(alpha * out + (1 - alpha) * img, np.uint8)
 
 
 def _lighting(img: UInt8Array, rng: np.random.Generator) -> UInt8Array:
     """A brightness ramp across the band (a shadow or a lamp off to one side)."""
-    height, width = img.shape[:2]
+    width = img.shape[1]
     ramp = np.linspace(rng.uniform(0.55, 1.0), rng.uniform(0.55, 1.0), width, dtype=np.float32)
     gain = ramp[None, :, None] if img.ndim == 3 else ramp[None, :]
     return np.asarray(np.clip(img.astype(np.float32) * gain, 0, 255), np.uint8)
@@ -77,9 +77,9 @@ def _motion(img: UInt8Array, rng: np.random.Generator) -> UInt8Array:
     kernel = np.zeros((length, length), np.float32)
     kernel[length // 2, :] = 1.0 / length
     turn = cv2.getRotationMatrix2D((length / 2 - 0.5, length / 2 - 0.5), rng.uniform(-60, 60), 1)
-    kernel = cv2.warpAffine(kernel, turn, (length, length))
-    kernel /= max(float(kernel.sum()), 1e-6)
-    return np.asarray(cv2.filter2D(img, -1, kernel), np.uint8)
+    turned = np.asarray(cv2.warpAffine(kernel, turn, (length, length)), np.float32)
+    turned /= max(float(turned.sum()), 1e-6)
+    return np.asarray(cv2.filter2D(img, -1, turned), np.uint8)
 
 
 def _photo(img: UInt8Array, rng: np.random.Generator) -> UInt8Array:
@@ -112,8 +112,8 @@ def _downsample(crop: UInt8Array, rng: np.random.Generator) -> UInt8Array:
         small = cv2.resize(small, None, fx=up, fy=up, interpolation=cv2.INTER_LINEAR)
     sigma = np.float32(rng.uniform(0, 10))
     grain = rng.standard_normal(small.shape, dtype=np.float32) * sigma
-    small = np.clip(small.astype(np.float32) + grain, 0, 255).astype(np.uint8)
-    return degrade.jpeg(small, int(rng.integers(20, 96)))
+    noisy = np.asarray(np.clip(small.astype(np.float32) + grain, 0, 255), np.uint8)
+    return degrade.jpeg(noisy, int(rng.integers(20, 96)))
 
 
 def _to_gray(img: UInt8Array, rng: np.random.Generator) -> UInt8Array:

@@ -137,11 +137,12 @@ def _fields(mrz: MrzRead, viz: VizResult | None) -> dict[str, FieldValue]:
         printed = fields.get(name)
         if not value or (printed and not mrz.accepted and printed.confidence > confidence):
             continue
-        spelt = printed and (
+        accented = None
+        if printed and (
             fold(printed.value) == fold(value)
             or transliterates_to(printed.value_accented or "", value)
-        )
-        accented = printed.value_accented if printed and spelt else None
+        ):
+            accented = printed.value_accented
         fields[name] = FieldValue(
             value=value, value_accented=accented, confidence=confidence, source="mrz"
         )

@@ -48,3 +48,42 @@ def test_without_an_mrz_orientation_detection_decides(monkeypatch: pytest.Monkey
     document, _ = reader.read(reader.Evidence(card, None))
     assert document.mrz is None
     assert asked == [1]
+
+
+def test_an_accepted_mrz_takes_its_names_spelling_from_the_printed_zone() -> None:
+    from openkyc.vision.document.mrz.icao import parse
+    from openkyc.vision.document.mrz.read import MrzRead
+    from openkyc.vision.document.specimen.compose import SpecimenFields, td3_lines
+    from openkyc.vision.document.viz import FieldValue, TextLine, VizResult, Word
+
+    lines = td3_lines(
+        SpecimenFields(
+            surname="MUELLER", given_names="AGNES", document_number="C01X00T47",
+            issuing_country="D", nationality="D", birth_date="900713", sex="F",
+            expiry_date="310101", optional_data="", document_code="P",
+        )
+    )  # fmt: skip
+    words = (Word("Name:", (0, 0, 50, 20), 0.9), Word("MÜLLER", (60, 0, 150, 20), 0.88))
+    printed = [
+        TextLine("Name: MÜLLER", (0, 0, 150, 20), 0.9, words, "tesseract"),
+        TextLine(
+            "ÁGNES", (0, 40, 60, 60), 0.9, (Word("ÁGNES", (0, 40, 60, 60), 0.9),), "tesseract"
+        ),
+    ]
+    viz = VizResult({"surname": FieldValue("NAME", "NAME", 0.7)}, tuple(printed), "generic")
+
+    def mrz_read(accepted: bool) -> MrzRead:
+        return MrzRead(parse(list(lines)), accepted, "", "ocrb", 0, None)
+
+    fields = reader._fields(mrz_read(True), viz)
+    assert (fields["surname"].value, fields["surname"].value_accented) == ("MUELLER", "MÜLLER")
+    assert fields["surname"].source == "mrz"
+    assert fields["given_names"].value_accented == "ÁGNES"
+    # a zone that was not accepted does not choose which printed words are names: the printed
+    # read stands where it is surer than the zone, and no accents are looked for
+    unaccepted = reader._fields(mrz_read(False), viz)
+    assert (unaccepted["surname"].source, unaccepted["surname"].value) == ("viz", "NAME")
+    assert (unaccepted["given_names"].value, unaccepted["given_names"].value_accented) == (
+        "AGNES",
+        None,
+    )

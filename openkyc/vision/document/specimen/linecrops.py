@@ -110,10 +110,8 @@ def _downsample(crop: UInt8Array, rng: np.random.Generator) -> UInt8Array:
     if rng.random() < 0.25:
         up = rng.uniform(1.5, 3.0)
         small = cv2.resize(small, None, fx=up, fy=up, interpolation=cv2.INTER_LINEAR)
-    sigma = np.float32(rng.uniform(0, 10))
-    grain = rng.standard_normal(small.shape, dtype=np.float32) * sigma
-    noisy = np.asarray(np.clip(small.astype(np.float32) + grain, 0, 255), np.uint8)
-    return degrade.jpeg(noisy, int(rng.integers(20, 96)))
+    small = degrade.noise(np.asarray(small, np.uint8), rng, rng.uniform(0, 10))
+    return degrade.jpeg(small, int(rng.integers(20, 96)))
 
 
 def _to_gray(img: UInt8Array, rng: np.random.Generator) -> UInt8Array:

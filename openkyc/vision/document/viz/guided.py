@@ -25,7 +25,6 @@ TRANSLITERATIONS: dict[str, tuple[str, ...]] = {
 """ICAO 9303 part 3 section 6 where a letter is not simply its base letter; for Ä, Ö, Ü and
 Å, Ø the recommended digraph and the single letter states also use."""
 MAX_NAME_WORDS = 8
-NAME_FIELDS = ("surname", "given_names")
 
 
 def _spellings(char: str) -> tuple[str, ...]:
@@ -55,6 +54,10 @@ def transliterates_to(printed: str, mrz: str) -> bool:
     return bool(printed) and match(0, 0)
 
 
+def _words(name: str) -> str:
+    return " ".join(name.split())
+
+
 def _runs(lines: Iterable[TextLine]) -> Iterable[tuple[tuple[Word, ...], str, EngineName]]:
     """Runs of up to MAX_NAME_WORDS words of a line; never words of the MRZ itself."""
     for line in lines:
@@ -69,7 +72,7 @@ def _runs(lines: Iterable[TextLine]) -> Iterable[tuple[tuple[Word, ...], str, En
 
 def find_printed_name(lines: Iterable[TextLine], mrz_name: str) -> FieldValue | None:
     """The printed run of words that the MRZ's `mrz_name` transliterates, most confident first."""
-    target = " ".join(mrz_name.split())
+    target = _words(mrz_name)
     if not target:
         return None
     best: FieldValue | None = None
@@ -95,7 +98,7 @@ def names_from_mrz(
     lines = list(lines)
     for name, mrz_value in mrz_names.items():
         current = fields.get(name)
-        if current and transliterates_to(current.value_accented, " ".join(mrz_value.split())):
+        if current and transliterates_to(current.value_accented, _words(mrz_value)):
             continue
         found = find_printed_name(lines, mrz_value)
         if found is not None:

@@ -7,7 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from openkyc.kya.schemas import Applicant
-from openkyc.workflow.schemas import PipelineConfig
+from openkyc.workflow.schemas import PipelineConfig, VersionNumber
 
 
 class DocumentImages(BaseModel):
@@ -29,7 +29,7 @@ class VerifyRequest(BaseModel):
     liveness: LivenessEvidence | None = None
     applicant: Applicant | None = None
     reference: str | None = Field(None, max_length=200, description="your own id, echoed back")
-    workflow: int | PipelineConfig | None = Field(
+    workflow: VersionNumber | PipelineConfig | None = Field(
         None, description="a saved version number, an inline configuration, or the active one"
     )
     callback_url: str | None = Field(

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+VersionNumber = Annotated[
+    int, Field(ge=0, le=2_147_483_647, description="0 is the built-in default configuration")
+]
+"""A saved version's number as a caller may give it: the range of the column that stores it."""
 Step = Literal["liveness", "ocr", "validate", "face_match", "kya", "scoring"]
 Factor = Literal["liveness", "face", "document", "kya"]
 DocumentType = Literal["passport", "id_card", "driver_license", "residence_permit", "other"]

@@ -118,6 +118,23 @@ def test_missing_mandatory_evidence_stores_nothing(
     assert stored == 0
 
 
+@pytest.mark.parametrize("version", [-1, 2**31, 2**63])
+def test_a_workflow_version_out_of_range_is_refused_and_stores_nothing(
+    api: OpenKYC, platform: Platform, tenant: TenantKey, evidence: dict[str, Any], version: int
+) -> None:
+    # the fuzzer found 2**63 made a 500: no database integer holds it
+    response = _submit(api, {**evidence, "workflow": version})
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "VALIDATION_FAILED"
+    with transaction(platform.sessions) as session:
+        stored = session.execute(
+            sa.select(sa.func.count())
+            .select_from(MediaObject)
+            .where(MediaObject.tenant_id == tenant.tenant_id)
+        ).scalar_one()
+    assert stored == 0
+
+
 def test_engine_error_is_a_reason_not_a_hung_job(
     api: OpenKYC, platform: Platform, evidence: dict[str, Any]
 ) -> None:

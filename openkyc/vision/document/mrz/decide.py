@@ -9,6 +9,7 @@ independent engine. Everything else is reported, not accepted.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from openkyc.vision.document.mrz.icao import (
@@ -18,6 +19,9 @@ from openkyc.vision.document.mrz.icao import (
     uncovered_spans,
 )
 
+NAME_FIELDS = frozenset({"names", "surname", "given_names"})
+DOCUMENT_CODES = "PIACV"
+"""First letter of every ICAO document code (passports, ID cards, residence permits, visas)."""
 SURE_CHARACTER = 0.98
 """OCR-B confidence every uncovered character needs for a zone to be accepted on that read
 alone (check digits passing as read, nothing repaired). On 3 000 held-out synthetic lines,
@@ -25,11 +29,18 @@ alone (check digits passing as read, nothing repaired). On 3 000 held-out synthe
 development images, every uncovered misread had a character below 0.81 (ADR 0203)."""
 
 
-def rank(result: MrzResult) -> tuple[int, int, int]:
-    """Better reads sort higher: check digits valid with safe repairs, then more passing
-    check digits, then fewer repairs."""
+def known_code(result: MrzResult) -> bool:
+    """The document code starts as an ICAO one does."""
+    return result.document_code[:1] in DOCUMENT_CODES
+
+
+def rank(result: MrzResult) -> tuple[int, int, int, int]:
+    """Better reads sort higher: check digits valid with safe repairs, then an ICAO document
+    code (text that only has a zone's shape passes a check digit or two by chance), then more
+    passing check digits, then fewer repairs."""
     return (
         int(result.check_digits_valid and safe_repairs(result)),
+        int(known_code(result)),
         sum(c.valid for c in result.checks),
         -len(result.repaired),
     )
@@ -37,11 +48,14 @@ def rank(result: MrzResult) -> tuple[int, int, int]:
 
 def safe_repairs(result: MrzResult) -> bool:
     """Letter/digit repairs of a country code are safe when the code is then a real one; of a
-    name, because acceptance needs a second engine to read the repaired name. (A code read as
-    printed but unknown, such as the specimens' UTO, is not a reading problem: validation
-    reports it.)"""
+    name, because acceptance needs a second engine to read the repaired name; of the document
+    code, when it is then an ICAO one. (A code read as printed but unknown, such as the
+    specimens' UTO, is not a reading problem: validation reports it.) A document code that is
+    not an ICAO one is a misread, never vouched for: another engine's read of the zone may be."""
+    if not known_code(result):
+        return False
     countries = {"issuing_country", "nationality"}
-    repaired = set(result.repaired) - {"names"}  # a second engine must confirm names anyway
+    repaired = set(result.repaired) - {"names", "document_code"}
     return repaired <= countries and (not repaired or result.countries_valid)
 
 
@@ -50,6 +64,8 @@ def sure_alone(result: MrzResult, characters: tuple[tuple[float, ...], ...]) -> 
     read, nothing was repaired, and every character no check digit covers was read with at
     least SURE_CHARACTER confidence (`characters`: per line, each character's confidence)."""
     if not result.check_digits_valid or result.repaired or len(characters) != len(result.lines):
+        return False
+    if not safe_repairs(result):
         return False
     spans = uncovered_spans(result.format, len(result.lines[0]))
     return all(
@@ -98,7 +114,16 @@ def align(mine: str, theirs: str) -> list[int | None]:
     """For each character of `mine`, the index of the character of `theirs` read in its place
     (None where `theirs` has nothing there), by the edit distance's alignment: an engine that
     drops or adds one character shifts the rest of its line, which must not hide agreement on
-    the fields beyond."""
+    the fields beyond. Fillers miscounted in a run could be placed anywhere in it at the same
+    cost; they are placed at the run's end, away from the field the run closes (a name's
+    `<<`), by tracing the alignment back from the lines' start."""
+    placed = _align_from_end(mine[::-1], theirs[::-1])
+    return [None if j is None else len(theirs) - 1 - j for j in reversed(placed)]
+
+
+def _edit_costs(mine: str, theirs: str) -> list[list[int]]:
+    """Levenshtein costs: [i][j] turns the first i characters of `mine` into the first j of
+    `theirs`."""
     rows, cols = len(mine), len(theirs)
     cost = [[0] * (cols + 1) for _ in range(rows + 1)]
     for i in range(rows + 1):
@@ -112,8 +137,13 @@ def align(mine: str, theirs: str) -> list[int | None]:
                 cost[i - 1][j] + 1,
                 cost[i][j - 1] + 1,
             )
-    placed: list[int | None] = [None] * rows
-    i, j = rows, cols
+    return cost
+
+
+def _align_from_end(mine: str, theirs: str) -> list[int | None]:
+    cost = _edit_costs(mine, theirs)
+    placed: list[int | None] = [None] * len(mine)
+    i, j = len(mine), len(theirs)
     while i > 0 and j > 0:
         if cost[i][j] == cost[i - 1][j - 1] + (mine[i - 1] != theirs[j - 1]):
             placed[i - 1] = j - 1
@@ -135,21 +165,61 @@ def _aligned_span(placed: list[int | None], theirs: str, start: int, end: int) -
     return theirs[indices[0] : indices[-1] + 1]
 
 
+def _to_names_end(line: str, start: int, end: int) -> int:
+    """Where a names field of the reported `line` ends: after its last letter and the `<<`
+    that closes it. What another engine makes of the filler beyond is not a name, and one
+    filler more or less there must not undo the alignment of the names themselves."""
+    letters = line[start:end].rstrip("<")
+    return min(end, start + len(letters) + 2)
+
+
 def _confirmed_by(result: MrzResult, others: dict[str, tuple[str, ...]]) -> dict[str, list[str]]:
     """For each uncovered field, the other engines that read it the same (lines as read,
     any length: each is aligned to the reported line before its field is compared)."""
-    spans = uncovered_fields(result.format, len(result.lines[0]))
+    spans = {
+        name: (
+            line,
+            start,
+            _to_names_end(result.lines[line], start, end) if name in NAME_FIELDS else end,
+        )
+        for name, (line, start, end) in uncovered_fields(
+            result.format, len(result.lines[0])
+        ).items()
+    }
     confirmed: dict[str, list[str]] = {name: [] for name in spans}
     mine = _own_values(result)
-    for engine, lines in others.items():
-        if len(lines) != len(result.lines):
-            continue
-        placed = [align(ours, theirs) for ours, theirs in zip(result.lines, lines, strict=True)]
+    for engine, read in others.items():
+        lines = _matching_lines(result.lines, read)
+        placed = [
+            align(ours, theirs) if theirs is not None else []
+            for ours, theirs in zip(result.lines, lines, strict=True)
+        ]
         for name, (line, start, end) in spans.items():
-            text = _aligned_span(placed[line], lines[line], start, end)
+            theirs = lines[line]
+            text = None if theirs is None else _aligned_span(placed[line], theirs, start, end)
             if text is not None and _their_value(name, text) == mine[name]:
                 confirmed[name].append(engine)
     return confirmed
+
+
+def _matching_lines(mine: tuple[str, ...], theirs: tuple[str, ...]) -> list[str | None]:
+    """Another engine's lines in the places of the reported ones: one for one when it read
+    as many; when it read fewer (Tesseract skips a line it cannot make out), each in order
+    where it differs least, so the lines it did read still confirm their fields."""
+    if len(theirs) == len(mine):
+        return list(theirs)
+    if not theirs or len(theirs) > len(mine):
+        return [None] * len(mine)
+    best: tuple[int, tuple[int, ...]] | None = None
+    for places in itertools.combinations(range(len(mine)), len(theirs)):
+        cost = sum(_edit_costs(mine[i], t)[-1][-1] for i, t in zip(places, theirs, strict=True))
+        if best is None or cost < best[0]:
+            best = (cost, places)
+    assert best is not None
+    matched: list[str | None] = [None] * len(mine)
+    for i, text in zip(best[1], theirs, strict=True):
+        matched[i] = text
+    return matched
 
 
 @dataclass(frozen=True)
@@ -175,6 +245,7 @@ def decide(
     (not necessarily the same one for every field)."""
     found = {name: r for name, r in reads.items() if r is not None}
     as_read = {name: r.lines for name, r in found.items()} | dict(lines or {})
+    first_refusal: Decision | None = None
     for name, result in found.items():
         if not (result.check_digits_valid and safe_repairs(result)):
             continue
@@ -190,13 +261,22 @@ def decide(
                 "read the names, sex and country codes the same"
             )
             return Decision(result, True, reason, name)
-        missing = tuple(f for f, agreeing in confirmed.items() if not agreeing)
-        reason = (
-            "check digits pass but no second engine confirmed the "
-            f"{', '.join(f.replace('_', ' ') for f in missing)} (no check digit covers them)"
-        )
-        return Decision(result, False, reason, name, missing)
+        if first_refusal is None:
+            missing = tuple(f for f, agreeing in confirmed.items() if not agreeing)
+            reason = (
+                "check digits pass but no second engine confirmed the "
+                f"{', '.join(f.replace('_', ' ') for f in missing)} (no check digit covers them)"
+            )
+            first_refusal = Decision(result, False, reason, name, missing)
+    if first_refusal is not None:  # no read is confirmed: the most trusted valid one is reported
+        return first_refusal
     best_name, best = max(found.items(), key=lambda item: rank(item[1]))
+    if best.check_digits_valid and not known_code(best):
+        reason = (
+            f"check digits pass but the document code {best.document_code!r} is not an ICAO "
+            "one (P, I, A, C or V): a letter is misread"
+        )
+        return Decision(best, False, reason, best_name)
     if best.check_digits_valid:
         reason = (
             f"check digits pass only after repairing {', '.join(best.repaired)}; "

@@ -158,6 +158,15 @@ class _Fields:
             self.repaired.append(name)
         return fixed
 
+    def country(self, name: str, raw: str) -> str:
+        """A country code, with O/0-type confusions repaired; a code that these repairs cannot
+        make all letters is not a misread code and is kept as printed (a fictional specimen
+        prints 132): validation reports it as unknown."""
+        fixed = raw.translate(TO_LETTER)
+        if not fixed.replace("<", "").isalpha():
+            return raw
+        return self.letters(name, raw)
+
     def check(self, name: str, data: str, digit: str) -> None:
         digit = self.digits(f"{name}_check_digit", digit) if digit != "<" else digit
         computed = check_digit(data)
@@ -204,9 +213,9 @@ def _doc_type(code: str) -> str:
 def _two_line(lines: list[str], kind: str, today: dt.date) -> MrzResult:
     l1, l2, f = lines[0], lines[1], _Fields()
     width = len(l1)
-    code, issuer = l1[0:2], f.letters("issuing_country", l1[2:5])
+    code, issuer = f.letters("document_code", l1[0:2]), f.country("issuing_country", l1[2:5])
     surname, given = _names(f.letters("names", l1[5:width]))
-    number, nationality = l2[0:9], f.letters("nationality", l2[10:13])
+    number, nationality = l2[0:9], f.country("nationality", l2[10:13])
     f.check("document_number", number, l2[9])
     birth, expiry = f.digits("birth_date", l2[13:19]), f.digits("expiry_date", l2[21:27])
     f.check("birth_date", birth, l2[19])
@@ -239,7 +248,7 @@ def _two_line(lines: list[str], kind: str, today: dt.date) -> MrzResult:
 
 def _td1(lines: list[str], today: dt.date) -> MrzResult:
     l1, l2, l3, f = lines[0], lines[1], lines[2], _Fields()
-    code, issuer = l1[0:2], f.letters("issuing_country", l1[2:5])
+    code, issuer = f.letters("document_code", l1[0:2]), f.country("issuing_country", l1[2:5])
     number, digit, optional1 = l1[5:14], l1[14], l1[15:30]
     if digit == "<" and optional1[:1].isalnum():  # long number continued in the optional field
         tail = optional1.split("<", 1)[0]
@@ -248,7 +257,7 @@ def _td1(lines: list[str], today: dt.date) -> MrzResult:
     birth, expiry = f.digits("birth_date", l2[0:6]), f.digits("expiry_date", l2[8:14])
     f.check("birth_date", birth, l2[6])
     f.check("expiry_date", expiry, l2[14])
-    nationality = f.letters("nationality", l2[15:18])
+    nationality = f.country("nationality", l2[15:18])
     f.check("composite", l1[5:30] + birth + l2[6] + expiry + l2[14] + l2[18:29], l2[29])
     surname, given = _names(f.letters("names", l3))
     return _result(

@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -21,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from openkyc.vision.document.mrz.decide import (
+    DOCUMENT_CODES,
     decide,
     rank,
     safe_repairs,
@@ -29,9 +31,15 @@ from openkyc.vision.document.mrz.decide import (
 )
 from openkyc.vision.document.mrz.icao import MrzFormatError, MrzResult, parse
 from openkyc.vision.document.mrz.locate import (
+    DETECT_SIDE,
+    FALLBACK_DETECT_SIDE,
+    MIN_LEVEL_DEG,
     Band,
+    TextBox,
     bands,
     groups,
+    level,
+    text_angle,
     text_boxes,
 )
 from openkyc.vision.document.mrz.ocrb import (
@@ -47,13 +55,13 @@ RGB = npt.NDArray[np.uint8]
 MIN_LINE_CHARS = 26  # shorter reads cannot be MRZ lines (TD1 lines have 30)
 MAX_MISCOUNT = 5  # a line read this far from the zone's width is not that zone's line
 MIN_CONFIDENCE = 0.3  # mean OCR-B character confidence below this: not an MRZ (or upside down)
+TD3_GROW = 44 / 36 - 1
+"""How much longer a passport zone read 36 wide is cut again (`_cut_short`)."""
 RAPIDOCR_STRETCH = 1.4
 """PP-OCRv4 drops letters of OCR-B lines at their own spacing ("SPEIMEN", "AUSITIZEN"); the
 same crops stretched 1.4x wide read whole (measured on the development images)."""
 TESSERACT_TIMEOUT_S = 10
 TESSERACT_LINE_HEIGHT = 48
-DOCUMENT_CODES = "PIACV"
-"""First letter of every ICAO document code (passports, ID cards, residence permits, visas)."""
 _NOT_MRZ = re.compile(r"[^A-Z0-9<]")
 
 
@@ -122,18 +130,16 @@ def _parse(lines: list[str]) -> MrzResult | None:
 
 
 def _plausible(result: MrzResult) -> bool:
-    """A parse that could be a real zone: an ICAO document code, at least one check digit
-    that passes (text that merely has the zone's shape passes none, most of the time), and no
-    line read twice. A zone's lines differ by structure, so two equal lines are one printed
+    """A parse that could be a real zone: an ICAO document code and at least one check digit
+    that passes (text that merely has the zone's shape passes none, most of the time), or two
+    passing check digits whatever the code (one misread letter, `LD` for `ID`, must not hide
+    a zone whose numbers all check: `decide` never vouches for that read), and no line read
+    twice. A zone's lines differ by structure, so two equal lines are one printed
     line the locator took twice: every engine then reads the same crop, and their agreement
     on its "names" (a TD1 number line, seen on an enlarged scan) would vouch for nothing."""
-    code = result.document_code[:1]
-    return (
-        bool(code)
-        and code in DOCUMENT_CODES
-        and any(c.valid for c in result.checks)
-        and len(set(result.lines)) == len(result.lines)
-    )
+    known = bool(result.document_code) and result.document_code[0] in DOCUMENT_CODES
+    passing = sum(c.valid for c in result.checks)
+    return passing >= (1 if known else 2) and len(set(result.lines)) == len(result.lines)
 
 
 @dataclass(frozen=True)
@@ -144,7 +150,7 @@ class _Candidate:
     characters: tuple[tuple[float, ...], ...] = ()  # per line, each character's confidence
 
     @property
-    def key(self) -> tuple[int, int, int, float]:
+    def key(self) -> tuple[int, int, int, int, float]:
         return (*rank(self.result), self.confidence)
 
 
@@ -272,31 +278,80 @@ class _Tesseract:
         self.path.unlink(missing_ok=True)
 
 
-def _locate(image: RGB) -> _Candidate | None:
+@dataclass(frozen=True)
+class _View:
+    """The photo as the detector is shown it: turned `turn` degrees clockwise, with the 2x3
+    matrix from the view's pixels back to the photo's."""
+
+    image: RGB
+    turn: float
+    to_photo: npt.NDArray[np.float64]
+    boxes: list[TextBox]
+    scale: float  # from the view to the detector's copy
+
+
+def _views(image: RGB) -> Iterator[_View]:
+    """The photo as it is, a quarter turn away (the detector finds vertical lines too, but
+    not all), then, when the photo is small or tilted, enlarged to the detector's size or
+    levelled and seen larger (`FALLBACK_DETECT_SIDE`); each only when the one before showed
+    no zone. A large, upright photo gains nothing from a third look."""
+    height = image.shape[0]
+    boxes, scale = text_boxes(image)
+    yield _View(image, 0.0, np.array([[1.0, 0, 0], [0, 1.0, 0]]), boxes, scale)
+    turned = np.ascontiguousarray(np.rot90(image, k=-1))
+    yield _View(turned, 90.0, np.array([[0, 1.0, 0], [-1.0, 0, height]]), *text_boxes(turned))
+    angle = text_angle(boxes)
+    if abs(angle) >= MIN_LEVEL_DEG:
+        levelled, to_photo = level(image, angle)
+        found, scale = text_boxes(levelled, FALLBACK_DETECT_SIDE, enlarge=True)
+        yield _View(levelled, -angle, to_photo, found, scale)
+    elif max(image.shape[:2]) < DETECT_SIDE:
+        found, scale = text_boxes(image, DETECT_SIDE, enlarge=True)
+        yield _View(image, 0.0, np.array([[1.0, 0, 0], [0, 1.0, 0]]), found, scale)
+
+
+def _cut_short(result: MrzResult) -> bool:
+    """A passport zone read 36 characters wide: ICAO prints passports in TD3 (44) only, so
+    the detector missed the end of its lines (faint fillers, a final box of its own)."""
+    return result.format == "TD2" and result.document_code.startswith("P")
+
+
+def _search(view: _View) -> _Candidate | None:
     best: _Candidate | None = None
-    for turn in (0, 90):  # the detector finds vertical lines too; a quarter turn is a fallback
-        turned = image if turn == 0 else np.ascontiguousarray(np.rot90(image, k=-1))
-        boxes, scale = text_boxes(turned)
-        for group in groups(boxes):
-            candidate = _read_ocrb(*bands(turned, group, scale))
-            if candidate is None:
-                continue
-            if turn:
-                candidate = _unturn(candidate, image.shape)
-            if best is None or candidate.key > best.key:
-                best = candidate
+    for group in groups(view.boxes):
+        forward, backward = bands(view.image, group, view.scale)
+        candidate = _read_ocrb(forward, backward)
+        if candidate is not None and _cut_short(candidate.result):
+            grow = (0.0, TD3_GROW) if candidate.band is forward else (TD3_GROW, 0.0)
+            longer = _read_ocrb(*bands(view.image, group, view.scale, grow))
+            candidate = longer if longer is not None and longer.key > candidate.key else candidate
+        if candidate is not None and (best is None or candidate.key > best.key):
+            best = candidate
             if best.key[0]:
-                return best
-        if best is not None:
-            return best
+                break
+    return best
+
+
+def _locate(image: RGB) -> _Candidate | None:
+    for view in _views(image):
+        found = _search(view)
+        if found is not None:
+            return (
+                found if view.turn == 0 and view.image is image else _in_photo(found, view, image)
+            )
     return None
 
 
-def _unturn(candidate: _Candidate, shape: tuple[int, ...]) -> _Candidate:
-    """Report a candidate found on the photo turned 90 degrees clockwise in the photo's frame."""
+def _in_photo(candidate: _Candidate, view: _View, image: RGB) -> _Candidate:
+    """A candidate found on a turned or levelled view, reported in the photo's frame."""
     x, y, w, h = candidate.band.box
-    box = (y, shape[0] - x - w, h, w)
-    rotation = (candidate.band.rotation + 90) % 360
+    corners = np.array([[x, y, 1], [x + w, y, 1], [x, y + h, 1], [x + w, y + h, 1]], np.float64)
+    points = corners @ view.to_photo.T
+    x0, y0 = np.clip(np.floor(points.min(axis=0)), 0, None)
+    x1 = min(float(np.ceil(points[:, 0].max())), image.shape[1])
+    y1 = min(float(np.ceil(points[:, 1].max())), image.shape[0])
+    box = (int(x0), int(y0), int(x1 - x0), int(y1 - y0))
+    rotation = round((candidate.band.rotation + view.turn) / 90) * 90 % 360
     band = replace(candidate.band, rotation=rotation, box=box)
     return replace(candidate, band=band)
 

@@ -1,0 +1,114 @@
+"""Which engine's read of a zone is reported and vouched for (`decide`), on lines written here
+(no images): repairs by field type, document codes, reads confirmed field by field."""
+
+from __future__ import annotations
+
+from openkyc.vision.document.layouts import LAYOUTS
+from openkyc.vision.document.layouts.mrzlines import mrz_lines
+from openkyc.vision.document.mrz.decide import align, decide, rank, safe_repairs, sure_alone
+from openkyc.vision.document.mrz.icao import parse
+from openkyc.vision.document.specimen.compose import SpecimenFields, td1_lines
+
+SURE = 0.999
+
+
+def _passport() -> list[str]:
+    return mrz_lines(LAYOUTS["passport"], LAYOUTS["passport"].sample)
+
+
+def _card(issuer: str = "ESP") -> list[str]:
+    return list(
+        td1_lines(
+            SpecimenFields(
+                surname="ESPANOLA ESPANOLA",
+                given_names="CARMEN",
+                document_number="BAA000589",
+                issuing_country=issuer,
+                nationality="ESP",
+                birth_date="800101",
+                sex="F",
+                expiry_date="250101",
+                optional_data="99999999R",
+                document_code="ID",
+            )
+        )
+    )
+
+
+def test_a_country_code_that_cannot_be_letters_is_kept_as_printed() -> None:
+    lines = _passport()
+    printed_digits = lines[1][:10] + "132" + lines[1][13:]  # a fictional specimen's nationality
+    result = parse([lines[0], printed_digits])
+    assert result.nationality == "132"
+    assert "nationality" not in result.repaired
+    assert not result.countries_valid  # validation reports it; it is not a misread
+    misread = parse([lines[0], lines[1][:12] + "0" + lines[1][13:]])  # UTO read as UT0
+    assert misread.nationality == "UTO"
+    assert "nationality" in misread.repaired
+
+
+def test_the_document_code_is_repaired_to_letters_and_must_be_an_icao_one() -> None:
+    card = _card()
+    repaired = parse(["1" + card[0][1:], *card[1:]])  # I read as 1
+    assert repaired.document_code == "ID"
+    assert "document_code" in repaired.repaired
+    assert safe_repairs(repaired)
+    misread = parse(["L" + card[0][1:], *card[1:]])  # I read as L: every check digit passes
+    assert misread.check_digits_valid
+    assert not safe_repairs(misread)
+    sure = tuple(tuple([SURE] * len(line)) for line in misread.lines)
+    assert not sure_alone(misread, sure)
+    refused = decide({"ocrb": misread, "rapidocr": misread})
+    assert not refused.accepted
+    assert "document code 'LD'" in refused.reason
+    # a read with a real code ranks above it even with a failing check digit
+    wrong_digit = parse([card[0], card[1][:6] + "0" + card[1][7:], card[2]])
+    assert not wrong_digit.check_digits_valid
+    assert rank(wrong_digit) > rank(misread)
+
+
+def test_the_confirmed_read_is_reported_when_the_most_trusted_one_is_not() -> None:
+    card = _card()
+    ocrb = parse(["IDC" + card[0][3:], *card[1:]])  # E read as C: CSP, an unknown code
+    rapidocr = parse(card)
+    tesseract = (card[0], card[2])  # Tesseract skipped the middle line
+    decision = decide({"ocrb": ocrb, "rapidocr": rapidocr}, {"tesseract": tesseract})
+    assert decision.accepted, decision.reason
+    assert decision.engine == "rapidocr"
+    assert decision.result.issuing_country == "ESP"
+    alone = decide({"ocrb": ocrb, "rapidocr": rapidocr})
+    assert not alone.accepted  # nobody else read ESP: the trusted read's refusal is reported
+    assert alone.engine == "ocrb"
+    assert alone.unconfirmed == ("issuing_country",)
+
+
+def test_an_engine_that_read_fewer_lines_confirms_only_the_lines_it_read() -> None:
+    card = _card()
+    good = parse(card)
+    two_of_three = decide({"ocrb": good, "rapidocr": None}, {"tesseract": (card[0], card[2])})
+    assert not two_of_three.accepted
+    assert two_of_three.unconfirmed == ("sex", "nationality")  # both on the line it skipped
+    assert decide({"ocrb": good}, {"tesseract": tuple(card)}).accepted
+
+
+def test_fillers_miscounted_after_the_names_do_not_hide_them() -> None:
+    lines = _passport()
+    good = parse(lines)
+    names_end = len(lines[0].rstrip("<"))
+    # one filler fewer, then Tesseract's noise where the long filler run is
+    short = lines[0][: names_end + 3] + "K<<" + "6" * (44 - names_end - 7)
+    assert len(short) == 43
+    confirmed = decide({"ocrb": good, "rapidocr": None}, {"tesseract": (short, lines[1])})
+    assert confirmed.accepted, confirmed.reason
+    placed = align(lines[0], short)
+    assert all(j is not None for j in placed[: names_end + 2])
+
+
+def test_an_extra_name_after_the_reported_ones_still_disagrees() -> None:
+    lines = _passport()
+    good = parse(lines)
+    given = good.given_names.replace(" ", "<")
+    longer = lines[0].replace(given + "<<", given + "<ANNE<<", 1)[:44]
+    for theirs in (longer, longer[:-3]):  # at the zone's width, and with fillers missing
+        refused = decide({"ocrb": good, "rapidocr": None}, {"tesseract": (theirs, lines[1])})
+        assert refused.unconfirmed == ("names",)

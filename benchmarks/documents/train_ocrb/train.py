@@ -179,7 +179,7 @@ def export(model: Crnn, args: argparse.Namespace, step: int, metrics: dict, t0: 
     model.eval()
     dummy = torch.zeros(1, 1, INPUT_HEIGHT, INPUT_WIDTH)
     torch.onnx.export(
-        model, (dummy,), str(MODEL_PATH), input_names=["image"], output_names=["log_probs"],
+        model, (dummy,), str(args.out), input_names=["image"], output_names=["log_probs"],
         dynamic_axes={"image": {0: "batch"}, "log_probs": {0: "batch"}}, opset_version=17,
         dynamo=False,
     )  # fmt: skip
@@ -203,7 +203,7 @@ def export(model: Crnn, args: argparse.Namespace, step: int, metrics: dict, t0: 
         "synthetic_validation": {"lines": args.val, "seed": 2, **metrics},
         "parameters": sum(p.numel() for p in model.parameters()),
     }
-    MODEL_PATH.with_suffix(".json").write_text(json.dumps(meta, indent=1) + "\n")
+    args.out.with_suffix(".json").write_text(json.dumps(meta, indent=1) + "\n")
 
 
 if __name__ == "__main__":
@@ -214,4 +214,7 @@ if __name__ == "__main__":
     parser.add_argument("--lr", type=float, default=2e-3)
     parser.add_argument("--val", type=int, default=2000)
     parser.add_argument("--init", type=Path, help="weights to start from (a .pt state dict)")
+    parser.add_argument(
+        "--out", type=Path, default=MODEL_PATH, help="where the ONNX model and its figures go"
+    )
     train(parser.parse_args())

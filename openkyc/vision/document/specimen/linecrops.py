@@ -101,12 +101,21 @@ def _photo(img: UInt8Array, rng: np.random.Generator) -> UInt8Array:
     return img
 
 
+CHAR_HEIGHT_PX = (5.0, 30.0)
+"""Character heights of the training crops (log-uniform): a 272 px passport scan prints its
+MRZ about 6 px tall."""
+
+
 def _downsample(crop: UInt8Array, rng: np.random.Generator) -> UInt8Array:
-    """Scale so the characters end up 7-30 px tall, sometimes upsampled again."""
-    char_height = rng.uniform(7, 30)
+    """Scale so the characters end up `CHAR_HEIGHT_PX` tall, sometimes upsampled again."""
+    char_height = float(np.exp(rng.uniform(*np.log(CHAR_HEIGHT_PX))))
     scale = char_height / (RENDER_SIZE * 0.7)
     small = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    small = degrade.blur(np.asarray(small, np.uint8), rng.uniform(0, 1.0))
+    # blur in proportion to the characters: a 5 px character blurred by a whole pixel is a
+    # smudge nobody can read, and learning to guess those only makes the model less sure
+    small = degrade.blur(
+        np.asarray(small, np.uint8), rng.uniform(0, 1.0) * min(1.0, char_height / 10)
+    )
     if rng.random() < 0.25:
         up = rng.uniform(1.5, 3.0)
         small = cv2.resize(small, None, fx=up, fy=up, interpolation=cv2.INTER_LINEAR)
@@ -118,6 +127,17 @@ def _to_gray(img: UInt8Array, rng: np.random.Generator) -> UInt8Array:
     if rng.random() < 0.2:
         return np.ascontiguousarray(img[..., int(rng.integers(0, 3))])
     return np.asarray(cv2.cvtColor(img, cv2.COLOR_RGB2GRAY), np.uint8)
+
+
+def _vertical_margins(rng: np.random.Generator) -> tuple[float, float]:
+    """Room above and below a line, in line heights. The reader's crops (`locate.py`: the
+    detector's box, which already stands out from the glyphs, taken 1.3 times as tall) put
+    the text in the middle half of the crop, so most margins are about equal and 0.3-0.8 a
+    line; some are lopsided or tight, as a box off by a few pixels makes them."""
+    if rng.random() < 0.7:
+        around = rng.uniform(0.3, 0.8)
+        return around, float(np.clip(around + rng.normal(0, 0.08), 0.0, 1.0))
+    return rng.uniform(0.0, 0.8), rng.uniform(0.0, 0.8)
 
 
 def training_crops(rng: np.random.Generator) -> list[tuple[UInt8Array, str]]:
@@ -133,8 +153,9 @@ def training_crops(rng: np.random.Generator) -> list[tuple[UInt8Array, str]]:
     for row, text in enumerate(lines):
         x0, y0, x1, y1 = _box_after(boxes[row], matrix)
         line_h = y1 - y0
-        top = int(y0 - line_h * rng.uniform(0.0, 0.6))
-        bottom = int(y1 + line_h * rng.uniform(0.0, 0.6))
+        above, below = _vertical_margins(rng)
+        top = int(y0 - line_h * above)
+        bottom = int(y1 + line_h * below)
         left = int(x0 - RENDER_SIZE * rng.uniform(0.0, 1.5))
         right = int(x1 + RENDER_SIZE * rng.uniform(-0.1, 1.5))
         crop = band[max(top, 0) : bottom, max(left, 0) : right]

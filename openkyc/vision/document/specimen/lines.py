@@ -28,6 +28,21 @@ OCRB_FONT = "/usr/share/fonts/opentype/ocr-b/OCRB.otf"
 OCRB_VARIANTS = (OCRB_FONT, "/usr/share/fonts/opentype/ocr-b/OCRBS.otf")
 """The package's regular and sharp cuts; the oblique cut stands for slanted print."""
 OCRB_OBLIQUE = "/usr/share/fonts/opentype/ocr-b/OCRBL.otf"
+OTHER_FACES = tuple(
+    f"/usr/share/fonts/truetype/dejavu/{name}.ttf"
+    for name in (
+        "DejaVuSansMono",
+        "DejaVuSansMono-Bold",
+        "DejaVuSansCondensed",
+        "DejaVuSans-ExtraLight",
+    )
+)
+"""Debian `fonts-dejavu-core` faces for zones not printed in OCR-B: some visas and older cards
+use a thin or condensed sans (on a development visa the model, trained on OCR-B only, read
+its 0s as U), and laser engraving thins the strokes."""
+OTHER_FACE_SHARE = 0.12
+"""Share of the training bands printed in one of `OTHER_FACES`: enough to see them, not so much
+that OCR-B, which nearly every document uses, is learnt less well."""
 RENDER_SIZE = 40
 """Font size of the clean render; degradations scale it down afterwards."""
 
@@ -59,6 +74,8 @@ def random_style(rng: np.random.Generator) -> PrintStyle:
     """A print style as seen on real documents: bolder, condensed or wide, faint, wobbly."""
     pick = rng.random()
     font = OCRB_OBLIQUE if pick < 0.05 else OCRB_VARIANTS[int(rng.integers(0, 2))]
+    if rng.random() < OTHER_FACE_SHARE:
+        font = OTHER_FACES[int(rng.integers(0, len(OTHER_FACES)))]
     return PrintStyle(
         font=font,
         stroke=int(rng.choice([0, 0, 0, 1, 1, 1, 2])),

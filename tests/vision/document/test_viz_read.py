@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
 from openkyc.vision.document.classify import classify
-from openkyc.vision.document.layouts import layout_rules
+from openkyc.vision.document.layouts import LAYOUTS, layout_rules
 from openkyc.vision.document.layouts.render import photograph, render_specimen
 from openkyc.vision.document.page import find_document, flip_page
 from openkyc.vision.document.viz import read_printed_fields
 from openkyc.vision.document.viz.engines import rapidocr_lines
+from openkyc.vision.document.viz.read import restore_cut_names
+from openkyc.vision.document.viz.types import FieldValue, TextLine, Word
+
+_DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
 
 
 def _read(
@@ -65,3 +70,40 @@ def test_rapidocr_reads_a_sideways_card_tesseract_would_not() -> None:
     sideways = np.ascontiguousarray(np.rot90(card))
     text = " ".join(line.text for line in rapidocr_lines(sideways))
     assert "KOUASSI" in text.replace(" ", "")
+
+
+def _name_under_label(name: str) -> tuple[np.ndarray, list[TextLine], FieldValue]:
+    """A card's surname printed under its label, and the lines as Tesseract cut them when
+    the label's line took the name's first two letters (seen on a real 2021 French card)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    page = Image.new("RGB", (640, 200), (236, 240, 246))
+    draw = ImageDraw.Draw(page)
+    draw.text((40, 40), "NOM / Surname", font=ImageFont.truetype(_DEJAVU, 14), fill=(60, 60, 90))
+    draw.text((40, 62), name, font=ImageFont.truetype(_DEJAVU, 28), fill=(20, 20, 30))
+    label = Word("NOM/Surname", (40, 40, 150, 56), 0.4)
+    cut = Word(name[2:], (82, 64, 40 + 18 * len(name), 92), 0.92)
+    lines = [
+        TextLine(label.text, label.box, 0.4, (label,), "tesseract"),
+        TextLine(cut.text, cut.box, 0.92, (cut,), "tesseract"),
+    ]
+    value = FieldValue(name[2:], name[2:], 0.92, "viz", name[2:], "tesseract", cut.box)
+    return np.asarray(page), lines, value
+
+
+def test_a_name_that_lost_its_first_letters_to_the_line_above_gets_them_back() -> None:
+    rgb, lines, value = _name_under_label("MARTIN")
+    layout = LAYOUTS["fra_cni_2021"]
+    fields = restore_cut_names(rgb, {"surname": value}, layout, lines, ("fra",))
+    assert fields["surname"].value == "MARTIN"
+    assert fields["surname"].value_accented == "MARTIN"
+    # a name that starts where its column starts is not read again
+    aligned = replace(value, box=(40, 64, 150, 92))
+    assert restore_cut_names(rgb, {"surname": aligned}, layout, lines, ("fra",)) == {
+        "surname": aligned
+    }
+    # only name fields, and only a longer word that ends with the name's first word
+    number = restore_cut_names(rgb, {"document_number": value}, layout, lines, ("fra",))
+    assert number["document_number"] == value
+    other = replace(value, value="XYZ", value_accented="XYZ")
+    assert restore_cut_names(rgb, {"surname": other}, layout, lines, ("fra",))["surname"] == other

@@ -50,6 +50,9 @@ FALLBACK_MIN_FIELDS = 4
 DESKEW_MIN_DEGREES = 4.0
 """Text lines tilted more than this (seen by RapidOCR) make Tesseract read a deskewed copy:
 Tesseract lost most words on the 30-degree floor photo, RapidOCR lost the accents."""
+COLUMN_REACH = 3.0
+"""Lines within this many line heights of a name, starting at most this far to its left,
+show where its text column starts (`restore_cut_names`)."""
 DEFAULT_LANGUAGES = ("fra",)
 """Before the pack is known: French keeps the accents of Latin-script cards (see Layout)."""
 
@@ -104,6 +107,58 @@ def restore_accents(
         accented = clean_accented(text)
         if accented != field.value and fold(clean_name(text)) == fold(field.value):
             out[name] = replace(field, value_accented=accented, raw=text)
+    return out
+
+
+def _column_left(lines: list[TextLine], box: tuple[int, int, int, int]) -> int | None:
+    """Where the text column of a value starts: the leftmost word of the lines within
+    COLUMN_REACH line heights above or below it that reach under the value's left part."""
+    x0, y0, _, y1 = box
+    height = max(1, y1 - y0)
+    starts = [
+        word.box[0]
+        for line in lines
+        for word in line.words
+        if abs((word.box[1] + word.box[3]) / 2 - (y0 + y1) / 2) <= COLUMN_REACH * height
+        and word.box[0] < x0 < word.box[2] + COLUMN_REACH * height
+        and word.box[0] >= x0 - COLUMN_REACH * height
+    ]
+    return min(starts) if starts else None
+
+
+def restore_cut_names(
+    page: UInt8Array,
+    fields: dict[str, FieldValue],
+    layout: Layout,
+    lines: list[TextLine],
+    langs: tuple[str, ...],
+) -> dict[str, FieldValue]:
+    """Give back the first letters of a name that Tesseract gave to the line above.
+
+    A label printed close over a name can take the name's first letters into its own line
+    (`NOM/Surname` over `MARTIN` came out as `RTIN`, starting 55 px right of the label). A
+    name that starts right of its column is re-read alone, as one line, from the column's
+    edge; only its first word may change, and only into a longer word that ends with it."""
+    names = {zone.name for zone in layout.fields if zone.kind == "name"}
+    out = dict(fields)
+    for name, field in fields.items():
+        if name not in names or field.engine != "tesseract" or field.box is None:
+            continue
+        x0, y0, x1, y1 = field.box
+        pad = max(1, (y1 - y0) // 2)
+        left = _column_left(lines, field.box)
+        if left is None or x0 - left <= pad:
+            continue
+        crop = page[max(0, y0 - pad) : y1 + pad, max(0, left - pad) : x1 + pad]
+        crop = np.asarray(
+            cv2.resize(crop, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC), np.uint8
+        )
+        text = clean_accented(" ".join(line.text for line in tesseract_lines(crop, langs, "7")))
+        first = field.value_accented.split()[0] if field.value_accented.split() else ""
+        longer = [w for w in text.split() if len(w) > len(first) and fold(w).endswith(fold(first))]
+        if first and longer and fold(longer[0]).isalpha():
+            accented = field.value_accented.replace(first, longer[0], 1)
+            out[name] = replace(field, value=clean_name(accented), value_accented=accented)
     return out
 
 
@@ -215,6 +270,7 @@ def read_printed_fields(
     page, lines, turned = _upright_read(page, langs, timings)
     chosen = chosen or _pick_layout(lines, size)
     fields = extract_fields(lines, chosen, size, use_zones and chosen.name != "generic")
+    fields = restore_cut_names(page, fields, chosen, lines, langs)
     engines: tuple[EngineName, ...] = ("tesseract",)
     few = len(fields) < min(FALLBACK_MIN_SHARE * len(chosen.fields), FALLBACK_MIN_FIELDS)
     if few and (fallback() if callable(fallback) else fallback):

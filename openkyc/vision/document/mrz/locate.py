@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from openkyc.vision.document.rapid import RAPIDOCR, RAPIDOCR_OPTIONS
-from openkyc.vision.imaging import shrink
+from openkyc.vision.imaging import rotate_grown, shrink
 
 RGB = npt.NDArray[np.uint8]
 Gray = npt.NDArray[np.uint8]
@@ -224,17 +224,8 @@ def text_angle(boxes: list[TextBox]) -> float:
 def level(image: RGB, degrees: float) -> tuple[RGB, npt.NDArray[np.float64]]:
     """The photo turned so text at `degrees` (see `text_angle`) runs level, on a canvas that
     holds all of it, and the 2x3 matrix from the levelled image's pixels to the photo's."""
-    height, width = image.shape[:2]
-    matrix = cv2.getRotationMatrix2D((width / 2, height / 2), degrees, 1.0)
-    cos, sin = abs(matrix[0, 0]), abs(matrix[0, 1])
-    new_width, new_height = round(height * sin + width * cos), round(height * cos + width * sin)
-    matrix[0, 2] += new_width / 2 - width / 2
-    matrix[1, 2] += new_height / 2 - height / 2
-    levelled = cv2.warpAffine(
-        image, matrix, (new_width, new_height), flags=cv2.INTER_LINEAR,
-        borderMode=cv2.BORDER_REPLICATE,
-    )  # fmt: skip
-    return np.asarray(levelled, np.uint8), np.asarray(cv2.invertAffineTransform(matrix), np.float64)
+    levelled, matrix = rotate_grown(image, degrees)
+    return levelled, np.asarray(cv2.invertAffineTransform(matrix), np.float64)
 
 
 def _cut(

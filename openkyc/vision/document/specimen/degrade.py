@@ -6,6 +6,8 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
+from openkyc.vision.imaging import rotate_grown
+
 UInt8Array = npt.NDArray[np.uint8]
 
 
@@ -57,12 +59,4 @@ def perspective(
 
 def rotate(img: UInt8Array, degrees: float, border: int = 0) -> UInt8Array:
     """Rotate about the centre, growing the canvas so nothing is cut."""
-    height, width = img.shape[:2]
-    matrix = cv2.getRotationMatrix2D((width / 2, height / 2), degrees, 1.0)
-    cos, sin = abs(matrix[0, 0]), abs(matrix[0, 1])
-    new_w, new_h = int(height * sin + width * cos), int(height * cos + width * sin)
-    matrix[0, 2] += new_w / 2 - width / 2
-    matrix[1, 2] += new_h / 2 - height / 2
-    fill = (border,) * 3 if img.ndim == 3 else border
-    out = cv2.warpAffine(img, matrix, (new_w, new_h), borderValue=fill)
-    return np.asarray(out, np.uint8)
+    return rotate_grown(img, degrees, (border,) * 3 if img.ndim == 3 else border)[0]

@@ -31,7 +31,7 @@ from openkyc.vision.document.viz.extract import (
     zone_words,
 )
 from openkyc.vision.document.viz.types import EngineName, FieldValue, TextLine, VizResult, Word
-from openkyc.vision.imaging import shrink
+from openkyc.vision.imaging import rotate_grown, shrink
 
 UInt8Array = npt.NDArray[np.uint8]
 
@@ -225,15 +225,9 @@ def _rapid(page: UInt8Array, timings: dict[str, float]) -> tuple[list[TextLine],
 
 
 def _rotate(page: UInt8Array, degrees: float) -> UInt8Array:
-    """Turn by `degrees` (counter-clockwise) on a grown canvas filled with the page's median."""
-    height, width = page.shape[:2]
-    matrix = cv2.getRotationMatrix2D((width / 2, height / 2), -degrees, 1.0)
-    cos, sin = abs(matrix[0, 0]), abs(matrix[0, 1])
-    size = (int(height * sin + width * cos), int(height * cos + width * sin))
-    matrix[0, 2] += size[0] / 2 - width / 2
-    matrix[1, 2] += size[1] / 2 - height / 2
+    """Turn by `degrees` (clockwise) on a grown canvas filled with the page's median."""
     fill = tuple(int(v) for v in np.median(page.reshape(-1, 3), axis=0))
-    return np.asarray(cv2.warpAffine(page, matrix, size, borderValue=fill), np.uint8)
+    return rotate_grown(page, -degrees, fill)[0]
 
 
 def _timed(timings: dict[str, float], key: str, fn: Callable[[], list[TextLine]]) -> list[TextLine]:

@@ -112,3 +112,17 @@ def test_an_extra_name_after_the_reported_ones_still_disagrees() -> None:
     for theirs in (longer, longer[:-3]):  # at the zone's width, and with fillers missing
         refused = decide({"ocrb": good, "rapidocr": None}, {"tesseract": (theirs, lines[1])})
         assert refused.unconfirmed == ("names",)
+
+
+def test_a_zone_with_an_unknown_document_code_needs_three_passing_check_digits() -> None:
+    from openkyc.vision.document.mrz.read import _plausible
+
+    card = _card()
+    misread = ["L" + card[0][1:], *card[1:]]
+    assert _plausible(parse(misread))  # all four pass: a zone with one misread letter
+    birth_wrong = misread[1][:6] + str((int(misread[1][6]) + 1) % 10) + misread[1][7:]
+    three = parse([misread[0], birth_wrong, misread[2]])
+    assert sum(c.valid for c in three.checks) == 2  # birth and, through it, the composite fail
+    assert not _plausible(three)  # two could pass by chance on ordinary text
+    known = parse([card[0], birth_wrong, card[2]])
+    assert _plausible(known)  # with an ICAO code, one passing check digit is enough

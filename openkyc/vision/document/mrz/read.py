@@ -131,15 +131,15 @@ def _parse(lines: list[str]) -> MrzResult | None:
 
 def _plausible(result: MrzResult) -> bool:
     """A parse that could be a real zone: an ICAO document code and at least one check digit
-    that passes (text that merely has the zone's shape passes none, most of the time), or two
-    passing check digits whatever the code (one misread letter, `LD` for `ID`, must not hide
-    a zone whose numbers all check: `decide` never vouches for that read), and no line read
-    twice. A zone's lines differ by structure, so two equal lines are one printed
+    that passes (text that merely has the zone's shape passes none, most of the time), or
+    three passing check digits whatever the code (one misread letter, `LD` for `ID`, must not
+    hide a zone whose numbers all check; `decide` never vouches for that read, and two could
+    pass by chance on a page of ordinary text), and no line read twice. A zone's lines differ by structure, so two equal lines are one printed
     line the locator took twice: every engine then reads the same crop, and their agreement
     on its "names" (a TD1 number line, seen on an enlarged scan) would vouch for nothing."""
     known = bool(result.document_code) and result.document_code[0] in DOCUMENT_CODES
     passing = sum(c.valid for c in result.checks)
-    return passing >= (1 if known else 2) and len(set(result.lines)) == len(result.lines)
+    return passing >= (1 if known else 3) and len(set(result.lines)) == len(result.lines)
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,7 @@ from openkyc.vision.document.mrz.ocrb import (
     ctc_greedy,
     ocrb_recognizer,
 )
-from openkyc.vision.document.rapid import RAPIDOCR
+from openkyc.vision.document.mrz.pprec import mrz_line_reader
 from openkyc.vision.document.tesseract import TESSERACT, TESSERACT_ENV
 
 RGB = npt.NDArray[np.uint8]
@@ -57,9 +57,6 @@ MAX_MISCOUNT = 5  # a line read this far from the zone's width is not that zone'
 MIN_CONFIDENCE = 0.3  # mean OCR-B character confidence below this: not an MRZ (or upside down)
 TD3_GROW = 44 / 36 - 1
 """How much longer a passport zone read 36 wide is cut again (`_cut_short`)."""
-RAPIDOCR_STRETCH = 1.4
-"""PP-OCRv4 drops letters of OCR-B lines at their own spacing ("SPEIMEN", "AUSITIZEN"); the
-same crops stretched 1.4x wide read whole (measured on the development images)."""
 TESSERACT_TIMEOUT_S = 10
 TESSERACT_LINE_HEIGHT = 48
 _NOT_MRZ = re.compile(r"[^A-Z0-9<]")
@@ -134,9 +131,10 @@ def _plausible(result: MrzResult) -> bool:
     that passes (text that merely has the zone's shape passes none, most of the time), or
     three passing check digits whatever the code (one misread letter, `LD` for `ID`, must not
     hide a zone whose numbers all check; `decide` never vouches for that read, and two could
-    pass by chance on a page of ordinary text), and no line read twice. A zone's lines differ by structure, so two equal lines are one printed
-    line the locator took twice: every engine then reads the same crop, and their agreement
-    on its "names" (a TD1 number line, seen on an enlarged scan) would vouch for nothing."""
+    pass by chance on a page of ordinary text), and no line read twice. A zone's lines differ
+    by structure, so two equal lines are one printed line the locator took twice: every engine
+    then reads the same crop, and their agreement on its "names" (a TD1 number line, seen on
+    an enlarged scan) would vouch for nothing."""
     known = bool(result.document_code) and result.document_code[0] in DOCUMENT_CODES
     passing = sum(c.valid for c in result.checks)
     return passing >= (1 if known else 3) and len(set(result.lines)) == len(result.lines)
@@ -200,17 +198,17 @@ def _as_read(texts: list[str], width: int) -> _EngineRead:
 
 
 def _read_rapidocr(band: Band, width: int) -> _EngineRead:
-    """PP-OCRv4's recogniser on the same line crops (an independent second read)."""
-    crops = [
-        cv2.cvtColor(
-            cv2.resize(c, None, fx=RAPIDOCR_STRETCH, fy=1.0, interpolation=cv2.INTER_CUBIC),
-            cv2.COLOR_GRAY2BGR,
-        )
-        for c in band.crops
-    ]
-    with RAPIDOCR.borrow() as engine:
-        reads, _ = engine.text_rec(crops)
-    return _as_read([_clean(str(text)) for text, _ in reads], width)
+    """PP-OCRv4's recogniser on the same line crops, kept to the MRZ's alphabet (`pprec.py`):
+    an independent second read. The lines compared field by field with the reported read are
+    decoded at the zone's width, which puts each character where the evidence does (the `J`
+    of a `JPN` its best path dropped comes back); the zone it would report is its best path
+    with the fillers fitted, as decoding at the width also invented a `1` where a crop showed
+    the card's edge."""
+    log_probs = mrz_line_reader().log_probs(list(band.crops))
+    best = [ctc_greedy(lp) for lp in log_probs]
+    at_width = [_at_width(b, lp, width) or b for b, lp in zip(best, log_probs, strict=True)]
+    _, parsed = _as_read([b.text for b in best], width)
+    return tuple(line.text for line in at_width), parsed
 
 
 def _band_image(band: Band) -> npt.NDArray[np.uint8]:

@@ -22,6 +22,8 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageOps
 
+from openkyc.vision.document.mrz import ocrb
+from openkyc.vision.document.mrz import read as mrz_read
 from openkyc.vision.document.mrz.read import read_mrz
 
 DATA = (
@@ -197,7 +199,12 @@ def main() -> None:
         action="store_true",
         help="the whole document reader (MRZ names confirmed by printed fields)",
     )
+    parser.add_argument("--ocrb-model", type=Path, help="an OCR-B model to try instead of ours")
+    parser.add_argument("--out", type=Path, help="where the per-image rows go")
     args = parser.parse_args()
+    if args.ocrb_model:  # a candidate from train_ocrb/train.py --out, in place of the shipped one
+        candidate = ocrb.OcrbRecognizer(args.ocrb_model)
+        mrz_read.ocrb_recognizer = lambda: candidate
     rows = []
     for path in sorted((DATA / "gt").glob("*.json"))[: args.limit or None]:
         gt = json.loads(path.read_text())
@@ -230,7 +237,7 @@ def main() -> None:
         if args.reader
         else "mrz_results.json"
     )
-    Path(__file__).with_name(name).write_text(json.dumps(result, indent=2))
+    (args.out or Path(__file__).with_name(name)).write_text(json.dumps(result, indent=2))
     print(json.dumps({k: v for k, v in result.items() if k != "rows"}, indent=2))
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from openkyc.cli import admin, faces, liveness, tenants
+from openkyc.cli import admin, documents, faces, liveness, tenants
 from openkyc.cli.common import load_settings, platform_options
 from openkyc.cli.demo import demo as demo_command
 from openkyc.cli.verify import verify as verify_command
@@ -126,6 +126,7 @@ def sign(key_id: str, secret: str, body_file: Any, method: str, path: str) -> No
 
 main.add_command(tenants.tenant)
 main.add_command(faces.face)
+main.add_command(documents.document)
 main.add_command(liveness.liveness)
 main.add_command(verify_command)
 main.add_command(demo_command)

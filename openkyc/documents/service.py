@@ -27,6 +27,7 @@ from openkyc.kit.image_intake import clean_base64_image
 from openkyc.kit.runtime import Runtime
 from openkyc.tenants.models import Tenant
 from openkyc.usage import service as usage
+from openkyc.usage.schemas import UsageReport
 from openkyc.vision.face import PortraitCrop
 from openkyc.workflow import service as workflows
 
@@ -106,6 +107,34 @@ def validate(
         confidence=validation.confidence(results),
         processing_ms=round((time.perf_counter() - started) * 1000, 1),
         usage=metered.report(),
+    )
+
+
+def read_local(
+    front: bytes, back: bytes | None, document_hint: str = "auto", country_hint: str = "auto"
+) -> DocumentOcrResponse:
+    """`ocr` on images already cleaned by the intake, with no tenant and nothing metered (the
+    command line on local files)."""
+    started = time.perf_counter()
+    document, portrait = reader.read(evidence(front, back), document_hint, country_hint)
+    return DocumentOcrResponse(
+        **document.model_dump(),
+        images={"face_crop_base64": portrait_jpeg(portrait.image if portrait else None)},
+        processing_ms=round((time.perf_counter() - started) * 1000, 1),
+        usage=UsageReport(module="ocr", billed=False, reason="local"),
+    )
+
+
+def validate_local(document: DocumentRead, minimum_age: int) -> ValidateResponse:
+    """`validate` of a document already read, with no tenant and nothing metered."""
+    started = time.perf_counter()
+    results = validation.validate(document, utcnow().date(), minimum_age)
+    return ValidateResponse(
+        document_valid=not any(c.status == "fail" for c in results),
+        checks=results,
+        confidence=validation.confidence(results),
+        processing_ms=round((time.perf_counter() - started) * 1000, 1),
+        usage=UsageReport(module="validate", billed=False, reason="local"),
     )
 
 

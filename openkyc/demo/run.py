@@ -6,10 +6,9 @@ import base64
 import json
 import tempfile
 import time
+import warnings
 from pathlib import Path
 from typing import Any
-
-from fastapi.testclient import TestClient
 
 from openkyc.client import OpenKYC
 from openkyc.demo import specimen
@@ -59,6 +58,10 @@ def embedded() -> dict[str, Any]:
     from openkyc.settings import Settings
     from openkyc.tenants.schemas import TenantCreate
     from openkyc.worker import EmbeddedWorkers
+
+    with warnings.catch_warnings():  # Starlette's notice to its own test users, not the demo's
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from fastapi.testclient import TestClient
 
     settings = Settings(data_dir=Path(tempfile.mkdtemp(prefix="openkyc-demo-")))
     settings.log_level = "WARNING"

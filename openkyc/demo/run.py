@@ -51,6 +51,8 @@ def verify(api: OpenKYC, timeout: float = 120.0) -> dict[str, Any]:
 
 def embedded() -> dict[str, Any]:
     """A throw-away platform in a temporary folder: SQLite, files, worker threads."""
+    from starlette.exceptions import StarletteDeprecationWarning
+
     from openkyc.api import create_app
     from openkyc.keys import service as keys
     from openkyc.kit.db import transaction
@@ -60,7 +62,7 @@ def embedded() -> dict[str, Any]:
     from openkyc.worker import EmbeddedWorkers
 
     with warnings.catch_warnings():  # Starlette's notice to its own test users, not the demo's
-        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", StarletteDeprecationWarning)
         from fastapi.testclient import TestClient
 
     settings = Settings(data_dir=Path(tempfile.mkdtemp(prefix="openkyc-demo-")))

@@ -12,6 +12,7 @@ from openkyc.vision.document.mrz import read as mrz_read
 from openkyc.vision.document.mrz.checkdigit import MRZ_ALPHABET
 from openkyc.vision.document.mrz.icao import parse
 from openkyc.vision.document.mrz.pprec import mrz_line_reader
+from openkyc.vision.document.mrz.second import read_pprec
 
 
 def _zone() -> tuple[mrz_read.Band, list[str]]:
@@ -32,7 +33,7 @@ def test_the_output_is_a_distribution_over_the_blank_and_the_mrz_alphabet() -> N
 
 def test_a_clean_zone_is_read_whole_and_at_its_width() -> None:
     band, lines = _zone()
-    as_read, parsed = mrz_read._read_rapidocr(band, 44)
+    as_read, parsed = read_pprec(band, 44)
     assert [len(line) for line in as_read] == [44, 44]
     assert parsed is not None
     assert parsed.check_digits_valid

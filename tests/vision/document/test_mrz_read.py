@@ -199,17 +199,18 @@ def test_a_clean_passport_is_accepted_on_the_ocrb_read_alone() -> None:
 
 
 def test_tesseract_reads_beside_and_is_stopped_when_not_needed() -> None:
-    from openkyc.vision.document.mrz.read import _locate, _Tesseract
+    from openkyc.vision.document.mrz.read import _locate
+    from openkyc.vision.document.mrz.second import TesseractRead
 
     candidate = _locate(render_specimen("passport").rgb)
     assert candidate is not None
-    beside = _Tesseract(candidate.band)  # started at once, in its own process
+    beside = TesseractRead(candidate.band)  # started at once, in its own process
     lines, result = beside.result(44)
     beside.stop()
     assert len(lines) == 2
     assert result is not None
     assert result.document_number == parse(_passport_lines()).document_number
-    unneeded = _Tesseract(candidate.band)
+    unneeded = TesseractRead(candidate.band)
     unneeded.stop()  # killed unread; its image file is removed
     assert unneeded.process is not None
     assert unneeded.process.returncode is not None

@@ -139,6 +139,14 @@ def parse(text_lines: list[str], *, today: dt.date | None = None) -> MrzResult:
     return _two_line(lines, kind, today)
 
 
+def parse_or_none(lines: list[str]) -> MrzResult | None:
+    """`parse`, or None when the lines have no MRZ's shape."""
+    try:
+        return parse(lines)
+    except MrzFormatError:
+        return None
+
+
 class _Fields:
     """Collects fields, applying type repairs and check digits as it goes."""
 

@@ -124,6 +124,13 @@ def ctc_fixed_length(log_probs: FloatArray, length: int) -> LineRead | None:
     return _segments(path, np.exp(log_probs[np.arange(frames), path]))
 
 
+def at_width(greedy: LineRead, log_probs: FloatArray, width: int) -> LineRead | None:
+    """The line as read, or decoded again at the zone's width when it came out another length."""
+    if len(greedy.text) == width:
+        return greedy
+    return ctc_fixed_length(log_probs, width)
+
+
 class OcrbRecognizer:
     """Batch recogniser for MRZ line crops (grayscale uint8)."""
 

@@ -5,7 +5,7 @@ fonts. Through RapidOCR it decodes over its 6 623 characters and spaces, so on a
 drop a letter (`JPN` read as `PN`) or miscount a run of fillers, and nothing says how many
 characters the line must have. Here the model's own per-frame probabilities are kept for the
 CTC blank and the 37 MRZ characters only, renormalised, for the reader to decode
-(`read._read_rapidocr`).
+(`second.read_pprec`).
 """
 
 from __future__ import annotations

@@ -8,16 +8,10 @@ side by side. What to report and whether to vouch for it is decided in `decide.p
 
 from __future__ import annotations
 
-import re
-import shutil
-import subprocess
-import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
-import cv2
 import numpy as np
 import numpy.typing as npt
 
@@ -29,7 +23,7 @@ from openkyc.vision.document.mrz.decide import (
     sure_alone,
     sure_decision,
 )
-from openkyc.vision.document.mrz.icao import MrzFormatError, MrzResult, parse
+from openkyc.vision.document.mrz.icao import MrzResult, parse_or_none
 from openkyc.vision.document.mrz.locate import (
     DETECT_SIDE,
     FALLBACK_DETECT_SIDE,
@@ -42,24 +36,18 @@ from openkyc.vision.document.mrz.locate import (
     text_angle,
     text_boxes,
 )
-from openkyc.vision.document.mrz.ocrb import (
-    LineRead,
-    ctc_fixed_length,
-    ctc_greedy,
-    ocrb_recognizer,
+from openkyc.vision.document.mrz.ocrb import at_width, ctc_greedy, ocrb_recognizer
+from openkyc.vision.document.mrz.second import (
+    MAX_MISCOUNT,
+    MIN_LINE_CHARS,
+    TesseractRead,
+    read_pprec,
 )
-from openkyc.vision.document.mrz.pprec import mrz_line_reader
-from openkyc.vision.document.tesseract import TESSERACT, TESSERACT_ENV
 
 RGB = npt.NDArray[np.uint8]
-MIN_LINE_CHARS = 26  # shorter reads cannot be MRZ lines (TD1 lines have 30)
-MAX_MISCOUNT = 5  # a line read this far from the zone's width is not that zone's line
 MIN_CONFIDENCE = 0.3  # mean OCR-B character confidence below this: not an MRZ (or upside down)
 TD3_GROW = 44 / 36 - 1
 """How much longer a passport zone read 36 wide is cut again (`_cut_short`)."""
-TESSERACT_TIMEOUT_S = 10
-TESSERACT_LINE_HEIGHT = 48
-_NOT_MRZ = re.compile(r"[^A-Z0-9<]")
 
 
 @dataclass(frozen=True)
@@ -88,42 +76,12 @@ class MrzRead:
         )
 
 
-def _clean(text: str) -> str:
-    return text.upper().replace(" ", "").replace("\u00ab", "<<").replace("\u2039", "<")
-
-
 def _looks_like_mrz(text: str) -> bool:
     return len(text) >= MIN_LINE_CHARS and ("<" in text or sum(c.isdigit() for c in text) >= 10)
 
 
-def fit(line: str, length: int) -> str:
-    """Make an OCR line the zone's width: OCR miscounts runs of fillers, so the longest run
-    absorbs the difference (or the end does when there is no run)."""
-    line = _NOT_MRZ.sub("<", line)
-    runs = [(m.end() - m.start(), m.start(), m.end()) for m in re.finditer("<{2,}", line)]
-    while len(line) != length:
-        if runs:
-            size, start, end = max(runs)
-            grow = length - len(line)
-            new = max(1, size + grow)
-            line = line[:start] + "<" * new + line[end:]
-            runs = []
-        elif len(line) < length:
-            line = line.ljust(length, "<")
-        else:
-            line = line[:length]
-    return line
-
-
 def _widths(count: int) -> tuple[int, ...]:
     return (30,) if count == 3 else (44, 36)
-
-
-def _parse(lines: list[str]) -> MrzResult | None:
-    try:
-        return parse(lines)
-    except MrzFormatError:
-        return None
 
 
 def _plausible(result: MrzResult) -> bool:
@@ -152,13 +110,6 @@ class _Candidate:
         return (*rank(self.result), self.confidence)
 
 
-def _at_width(greedy: LineRead, log_probs: npt.NDArray[np.float32], width: int) -> LineRead | None:
-    """The line as read, or decoded again at the zone's width when it came out another length."""
-    if len(greedy.text) == width:
-        return greedy
-    return ctc_fixed_length(log_probs, width)
-
-
 def _read_ocrb(forward: Band, backward: Band) -> _Candidate | None:
     """The OCR-B reading of a group in whichever direction reads as an MRZ."""
     count = len(forward.crops)
@@ -174,9 +125,9 @@ def _read_ocrb(forward: Band, backward: Band) -> _Candidate | None:
         for width in _widths(count):
             if any(abs(len(g.text) - width) > MAX_MISCOUNT for g in greedy):
                 continue
-            texts = [_at_width(g, lp, width) for g, lp in zip(greedy, outputs, strict=True)]
+            texts = [at_width(g, lp, width) for g, lp in zip(greedy, outputs, strict=True)]
             lines = [t for t in texts if t is not None]
-            result = _parse([t.text for t in lines]) if len(lines) == len(texts) else None
+            result = parse_or_none([t.text for t in lines]) if len(lines) == len(texts) else None
             if result is None or not _plausible(result):
                 continue
             characters = tuple(t.confidences for t in lines)
@@ -184,96 +135,6 @@ def _read_ocrb(forward: Band, backward: Band) -> _Candidate | None:
             if best is None or candidate.key > best.key:
                 best = candidate
     return best
-
-
-#: An engine's lines as it read them (cleaned, any length) and their parse at the zone's width.
-_EngineRead = tuple[tuple[str, ...], MrzResult | None]
-
-
-def _as_read(texts: list[str], width: int) -> _EngineRead:
-    lines = tuple(_NOT_MRZ.sub("<", t) for t in texts)
-    if not lines or any(abs(len(t) - width) > MAX_MISCOUNT for t in lines):
-        return lines, None
-    return lines, _parse([fit(t, width) for t in lines])
-
-
-def _read_rapidocr(band: Band, width: int) -> _EngineRead:
-    """PP-OCRv4's recogniser on the same line crops, kept to the MRZ's alphabet (`pprec.py`):
-    an independent second read. The lines compared field by field with the reported read are
-    decoded at the zone's width, which puts each character where the evidence does (the `J`
-    of a `JPN` its best path dropped comes back); the zone it would report is its best path
-    with the fillers fitted, as decoding at the width also invented a `1` where a crop showed
-    the card's edge."""
-    log_probs = mrz_line_reader().log_probs(list(band.crops))
-    best = [ctc_greedy(lp) for lp in log_probs]
-    at_width = [_at_width(b, lp, width) or b for b, lp in zip(best, log_probs, strict=True)]
-    _, parsed = _as_read([b.text for b in best], width)
-    return tuple(line.text for line in at_width), parsed
-
-
-def _band_image(band: Band) -> npt.NDArray[np.uint8]:
-    rows = []
-    for crop in band.crops:
-        scale = TESSERACT_LINE_HEIGHT / crop.shape[0]
-        rows.append(cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC))
-    width = max(r.shape[1] for r in rows)
-    padded = [
-        cv2.copyMakeBorder(r, 0, 0, 0, width - r.shape[1], cv2.BORDER_REPLICATE) for r in rows
-    ]
-    return np.asarray(cv2.copyMakeBorder(np.vstack(padded), 20, 20, 20, 20, cv2.BORDER_REPLICATE))
-
-
-class _Tesseract:
-    """Debian's Tesseract (`eng`, MRZ alphabet only) on the same lines, stacked. Started
-    beside PP-OCRv4's read of a doubtful zone (it is a separate process) and stopped unread
-    when PP-OCRv4 already confirmed the zone."""
-
-    OPTIONS = ("stdout", "--psm", "6", "-l", "eng", "-c",
-               "tessedit_char_whitelist=ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<")  # fmt: skip
-
-    def __init__(self, band: Band) -> None:
-        self.band = band
-        self.process: subprocess.Popen[bytes] | None = None
-        ok, png = cv2.imencode(".png", _band_image(band))
-        if not ok or shutil.which(TESSERACT) is None:
-            return
-        # A file rather than stdin: the process starts reading at once, while we go on.
-        with tempfile.NamedTemporaryFile(suffix=".png", delete=False) as image:
-            image.write(png.tobytes())
-        self.path = Path(image.name)
-        try:
-            self.process = subprocess.Popen(
-                (TESSERACT, str(self.path), *self.OPTIONS),
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-                env=TESSERACT_ENV,
-            )
-        except OSError:
-            self.path.unlink(missing_ok=True)
-
-    def result(self, width: int) -> _EngineRead:
-        if self.process is None:
-            return (), None
-        try:
-            out, _ = self.process.communicate(timeout=TESSERACT_TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            self.stop()
-            return (), None
-        texts = [_clean(t) for t in out.decode(errors="ignore").splitlines()]
-        texts = [t for t in texts if len(t) >= MIN_LINE_CHARS]
-        if len(texts) != len(self.band.crops):
-            return tuple(texts), None
-        return _as_read(texts, width)
-
-    def stop(self) -> None:
-        if self.process is None:
-            return
-        if self.process.poll() is None:
-            self.process.kill()
-        self.process.wait()
-        if self.process.stdout is not None:
-            self.process.stdout.close()
-        self.path.unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)
@@ -376,9 +237,9 @@ def read_mrz(image: RGB) -> MrzRead:
     if sure_alone(first, candidate.characters):
         decision = sure_decision(first)
     else:
-        tesseract = _Tesseract(band)
+        tesseract = TesseractRead(band)
         try:
-            lines["rapidocr"], reads["rapidocr"] = _read_rapidocr(band, width)
+            lines["rapidocr"], reads["rapidocr"] = read_pprec(band, width)
             decision = decide(reads, lines)
             if not decision.accepted:
                 lines["tesseract"], reads["tesseract"] = tesseract.result(width)

@@ -149,6 +149,10 @@ class _View:
     scale: float  # from the view to the detector's copy
 
 
+_AS_IS = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+"""The view's pixels are the photo's."""
+
+
 def _views(image: RGB) -> Iterator[_View]:
     """The photo as it is, a quarter turn away (the detector finds vertical lines too, but
     not all), then, when the photo is small or tilted, enlarged to the detector's size or
@@ -156,7 +160,7 @@ def _views(image: RGB) -> Iterator[_View]:
     no zone. A large, upright photo gains nothing from a third look."""
     height = image.shape[0]
     boxes, scale = text_boxes(image)
-    yield _View(image, 0.0, np.array([[1.0, 0, 0], [0, 1.0, 0]]), boxes, scale)
+    yield _View(image, 0.0, _AS_IS, boxes, scale)
     turned = np.ascontiguousarray(np.rot90(image, k=-1))
     yield _View(turned, 90.0, np.array([[0, 1.0, 0], [-1.0, 0, height]]), *text_boxes(turned))
     angle = text_angle(boxes)
@@ -166,7 +170,7 @@ def _views(image: RGB) -> Iterator[_View]:
         yield _View(levelled, -angle, to_photo, found, scale)
     elif max(image.shape[:2]) < DETECT_SIDE:
         found, scale = text_boxes(image, DETECT_SIDE, enlarge=True)
-        yield _View(image, 0.0, np.array([[1.0, 0, 0], [0, 1.0, 0]]), found, scale)
+        yield _View(image, 0.0, _AS_IS, found, scale)
 
 
 def _cut_short(result: MrzResult) -> bool:

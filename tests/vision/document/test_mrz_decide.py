@@ -126,3 +126,40 @@ def test_a_zone_with_an_unknown_document_code_needs_three_passing_check_digits()
     assert not _plausible(three)  # two could pass by chance on ordinary text
     known = parse([card[0], birth_wrong, card[2]])
     assert _plausible(known)  # with an ICAO code, one passing check digit is enough
+
+
+def test_the_kind_of_document_must_be_read_the_same_by_a_second_engine() -> None:
+    card = _card()
+    good = parse(card)
+    confirmed = decide(
+        {"ocrb": good, "rapidocr": None}, {"rapidocr": ("1" + card[0][1:], *card[1:])}
+    )
+    assert confirmed.accepted, confirmed.reason  # 1 can only be the letter I there
+    other = decide({"ocrb": good, "rapidocr": None}, {"rapidocr": ("A" + card[0][1:], *card[1:])})
+    assert not other.accepted
+    assert other.unconfirmed == ("document_code",)
+
+
+def test_a_code_letter_is_read_again_among_the_icao_ones_from_the_model_evidence() -> None:
+    import numpy as np
+
+    from openkyc.vision.document.mrz.checkdigit import MRZ_ALPHABET
+    from openkyc.vision.document.mrz.ocrb import ctc_greedy, first_among
+
+    def frame(weights: dict[str, float]) -> list[float]:
+        row = np.full(len(MRZ_ALPHABET) + 1, 1e-4)
+        for char, weight in weights.items():
+            row[0 if char == "-" else MRZ_ALPHABET.index(char) + 1] = weight
+        return list(np.log(row / row.sum()))
+
+    # two frames spell L (I a close second, P far behind), then a blank, then D
+    log_probs = np.array(
+        [frame({"L": 0.6, "I": 0.3, "P": 0.01}), frame({"L": 0.5, "I": 0.4}), frame({"-": 0.9}),
+         frame({"D": 0.9})],
+        np.float32,
+    )  # fmt: skip
+    assert ctc_greedy(log_probs).text == "LD"
+    letter, probability = first_among(log_probs, "PIACV") or ("", 0.0)
+    assert letter == "I"
+    assert 0.3 < probability < 0.5  # far from sure: a second engine must read it too
+    assert first_among(np.array([frame({"-": 0.9})], np.float32), "PIACV") is None

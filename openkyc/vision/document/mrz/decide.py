@@ -1,6 +1,7 @@
 """Which read of a zone to report, and whether to vouch for it (ADR 0203).
 
-Check digits cover the number and the dates; nothing covers the names, sex and country codes.
+Check digits cover the number and the dates; nothing covers the kind of
+document (the first letter of its code), the names, sex and country codes.
 A zone is accepted when every check digit passes as read (a country-code repair only if the
 code then exists) and those uncovered fields are either read surely by the OCR-B model alone
 (every character at SURE_CHARACTER or more, nothing repaired) or read the same by a second,
@@ -31,7 +32,8 @@ development images, every uncovered misread had a character below 0.81 (ADR 0203
 
 def known_code(result: MrzResult) -> bool:
     """The document code starts as an ICAO one does."""
-    return result.document_code[:1] in DOCUMENT_CODES
+    letter = result.document_code[:1]
+    return bool(letter) and letter in DOCUMENT_CODES
 
 
 def rank(result: MrzResult) -> tuple[int, int, int, int]:
@@ -82,6 +84,7 @@ def _own_values(result: MrzResult) -> dict[str, str]:
     """The reported fields no check digit covers, letters only where only letters may stand
     (engines confuse O/0 and I/1; in a name or a country code only the letter is possible)."""
     letters = {
+        "document_code": result.document_code[:1],
         "issuing_country": result.issuing_country,
         "nationality": result.nationality,
         "names": f"{result.surname}|{result.given_names}",
@@ -258,7 +261,7 @@ def decide(
             engines = sorted({e for agreeing in confirmed.values() for e in agreeing})
             reason = (
                 f"every check digit passes as read by {name}; {' and '.join(engines)} "
-                "read the names, sex and country codes the same"
+                "read the document code, names, sex and country codes the same"
             )
             return Decision(result, True, reason, name)
         if first_refusal is None:
@@ -294,7 +297,7 @@ def decide(
 def sure_decision(result: MrzResult) -> Decision:
     """The decision for a read `sure_alone` vouches for."""
     reason = (
-        "every check digit passes as read by ocrb, and it read the names, sex and country "
-        f"codes with confidence >= {SURE_CHARACTER}"
+        "every check digit passes as read by ocrb, and it read the document code, names, sex "
+        f"and country codes with confidence >= {SURE_CHARACTER}"
     )
     return Decision(result, True, reason, "ocrb")

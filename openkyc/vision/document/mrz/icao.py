@@ -92,12 +92,14 @@ def detect_format(lines: list[str]) -> str:
 
 
 def uncovered_fields(kind: str, width: int) -> dict[str, tuple[int, int, int]]:
-    """Each field no check digit covers, as (line, start, end): the issuing state, the names,
-    the nationality and the sex. (The 1988 French card's final check digit covers both
-    lines, but a mod-10 sum cannot tell E from O, so its names count as uncovered too; its
-    country is not read from the zone.)"""
+    """Each field no check digit covers, as (line, start, end): the document code's first
+    letter (the kind of document), the issuing state, the names, the nationality and the
+    sex. (The 1988 French card's final check digit covers both lines, but a mod-10 sum
+    cannot tell E from O, so its names count as uncovered too; its country is not read from
+    the zone.)"""
     if kind == "TD1":
         return {
+            "document_code": (0, 0, 1),
             "issuing_country": (0, 2, 5),
             "sex": (1, 7, 8),
             "nationality": (1, 15, 18),
@@ -106,6 +108,7 @@ def uncovered_fields(kind: str, width: int) -> dict[str, tuple[int, int, int]]:
     if kind == "FRA_ID":
         return {"surname": (0, 5, 30), "given_names": (1, 13, 27), "sex": (1, 34, 35)}
     return {
+        "document_code": (0, 0, 1),
         "issuing_country": (0, 2, 5),
         "names": (0, 5, width),
         "nationality": (1, 10, 13),

@@ -124,6 +124,24 @@ def ctc_fixed_length(log_probs: FloatArray, length: int) -> LineRead | None:
     return _segments(path, np.exp(log_probs[np.arange(frames), path]))
 
 
+def first_among(log_probs: FloatArray, allowed: str) -> tuple[str, float] | None:
+    """The line's first character read among `allowed` only, with its probability: over the
+    frames where the best path spells its first character, the allowed class with the most
+    evidence. A field that may hold only a few letters (a document code starts with P, I,
+    A, C or V) is read within them, as a digit field is within the digits."""
+    path = log_probs.argmax(axis=1)
+    spelled = np.flatnonzero(path != BLANK)
+    if not spelled.size:
+        return None
+    start = end = int(spelled[0])
+    while end + 1 < len(path) and path[end + 1] == path[start]:
+        end += 1
+    classes = [MRZ_ALPHABET.index(c) + 1 for c in allowed]
+    evidence = log_probs[start : end + 1][:, classes]
+    best = int(np.argmax(evidence.sum(axis=0)))
+    return allowed[best], float(np.exp(evidence[:, best].max()))
+
+
 def at_width(greedy: LineRead, log_probs: FloatArray, width: int) -> LineRead | None:
     """The line as read, or decoded again at the zone's width when it came out another length."""
     if len(greedy.text) == width:

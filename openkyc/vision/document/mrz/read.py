@@ -18,6 +18,7 @@ import numpy.typing as npt
 from openkyc.vision.document.mrz.decide import (
     DOCUMENT_CODES,
     decide,
+    known_code,
     rank,
     safe_repairs,
     sure_alone,
@@ -36,7 +37,14 @@ from openkyc.vision.document.mrz.locate import (
     text_angle,
     text_boxes,
 )
-from openkyc.vision.document.mrz.ocrb import at_width, ctc_greedy, ocrb_recognizer
+from openkyc.vision.document.mrz.ocrb import FloatArray as LogProbs
+from openkyc.vision.document.mrz.ocrb import (
+    LineRead,
+    at_width,
+    ctc_greedy,
+    first_among,
+    ocrb_recognizer,
+)
 from openkyc.vision.document.mrz.second import (
     MAX_MISCOUNT,
     MIN_LINE_CHARS,
@@ -93,7 +101,7 @@ def _plausible(result: MrzResult) -> bool:
     by structure, so two equal lines are one printed line the locator took twice: every engine
     then reads the same crop, and their agreement on its "names" (a TD1 number line, seen on
     an enlarged scan) would vouch for nothing."""
-    known = bool(result.document_code) and result.document_code[0] in DOCUMENT_CODES
+    known = known_code(result)
     passing = sum(c.valid for c in result.checks)
     return passing >= (1 if known else 3) and len(set(result.lines)) == len(result.lines)
 
@@ -130,11 +138,28 @@ def _read_ocrb(forward: Band, backward: Band) -> _Candidate | None:
             result = parse_or_none([t.text for t in lines]) if len(lines) == len(texts) else None
             if result is None or not _plausible(result):
                 continue
+            if not known_code(result):  # plausible as read; then its first letter as a code's
+                lines[0] = _coded(lines[0], greedy[0], outputs[0])
+                result = parse_or_none([t.text for t in lines]) or result
             characters = tuple(t.confidences for t in lines)
             candidate = _Candidate(band, result, confidence, characters)
             if best is None or candidate.key > best.key:
                 best = candidate
     return best
+
+
+def _coded(line: LineRead, greedy: LineRead, log_probs: LogProbs) -> LineRead:
+    """A first line whose document code does not start as an ICAO one (in a zone plausible
+    as read: `_plausible` asks more of an unknown code) has that letter read again among P,
+    I, A, C and V (`first_among`). Its probability, low, keeps the read from
+    being sure alone: another engine must read the same letter (`uncovered_fields`)."""
+    if line.text[:1] in DOCUMENT_CODES or line.text[:1] != greedy.text[:1]:
+        return line
+    found = first_among(log_probs, DOCUMENT_CODES)
+    if found is None:
+        return line
+    letter, probability = found
+    return LineRead(letter + line.text[1:], (probability, *line.confidences[1:]))
 
 
 @dataclass(frozen=True)

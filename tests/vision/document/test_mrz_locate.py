@@ -23,6 +23,7 @@ from openkyc.vision.document.mrz.locate import (
     groups,
     level,
     text_angle,
+    vertical_share,
 )
 from openkyc.vision.document.mrz.read import read_mrz
 from openkyc.vision.document.specimen.lines import render_band
@@ -65,6 +66,16 @@ def test_text_angle_is_measured_from_the_nearest_quarter_turn(degrees: float) ->
     expected = (degrees + 45) % 90 - 45
     assert text_angle(boxes) == pytest.approx(expected, abs=0.01)
     assert text_angle([]) == 0.0
+
+
+def test_a_quarter_turn_is_looked_at_only_when_some_text_runs_vertical() -> None:
+    level_text = [_box(20, 30 * i, 400, 20, degrees=3.0) for i in range(5)]
+    assert vertical_share(level_text) == 0.0
+    turned = [_box(30 * i, 20, 400, 20, degrees=91.0) for i in range(5)]
+    assert vertical_share(turned) == 1.0
+    half = [*level_text[:2], *turned[:2]]
+    assert vertical_share(half) == pytest.approx(0.5)
+    assert vertical_share([]) == 1.0  # nothing found: every view is worth a look
 
 
 def test_levelling_maps_every_point_back_to_the_photo() -> None:
@@ -111,7 +122,8 @@ def test_a_slanted_zone_is_found_on_the_levelled_view(monkeypatch: pytest.Monkey
     assert read.result is not None, read.reason
     assert list(read.result.lines) == lines
     assert read.accepted, read.reason
-    assert [found for _, found in searched] == [False, False, True]
+    # as it is, then levelled: its text runs level, so no quarter turn is looked at
+    assert [found for _, found in searched] == [False, True]
     assert searched[-1][0] == pytest.approx(18.0, abs=3)
     assert read.rotation == 0
     x, y, w, h = read.box or (0, 0, 0, 0)

@@ -29,6 +29,7 @@ from openkyc.vision.document.mrz.locate import (
     DETECT_SIDE,
     FALLBACK_DETECT_SIDE,
     MIN_LEVEL_DEG,
+    MIN_VERTICAL_SHARE,
     Band,
     TextBox,
     bands,
@@ -36,6 +37,7 @@ from openkyc.vision.document.mrz.locate import (
     level,
     text_angle,
     text_boxes,
+    vertical_share,
 )
 from openkyc.vision.document.mrz.ocrb import FloatArray as LogProbs
 from openkyc.vision.document.mrz.ocrb import (
@@ -179,15 +181,18 @@ _AS_IS = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
 
 
 def _views(image: RGB) -> Iterator[_View]:
-    """The photo as it is, a quarter turn away (the detector finds vertical lines too, but
-    not all), then, when the photo is small or tilted, enlarged to the detector's size or
-    levelled and seen larger (`FALLBACK_DETECT_SIDE`); each only when the one before showed
-    no zone. A large, upright photo gains nothing from a third look."""
+    """The photo as it is, a quarter turn away when some of its text runs vertical (the
+    detector finds vertical lines too, but not all), then, when the photo is small or
+    tilted, enlarged to the detector's size or levelled and seen larger
+    (`FALLBACK_DETECT_SIDE`); each only when the one before showed no zone. A large, upright
+    photo gains nothing from a third look."""
     height = image.shape[0]
     boxes, scale = text_boxes(image)
     yield _View(image, 0.0, _AS_IS, boxes, scale)
-    turned = np.ascontiguousarray(np.rot90(image, k=-1))
-    yield _View(turned, 90.0, np.array([[0, 1.0, 0], [-1.0, 0, height]]), *text_boxes(turned))
+    if vertical_share(boxes) >= MIN_VERTICAL_SHARE:
+        turned = np.ascontiguousarray(np.rot90(image, k=-1))
+        matrix = np.array([[0, 1.0, 0], [-1.0, 0, height]])
+        yield _View(turned, 90.0, matrix, *text_boxes(turned))
     angle = text_angle(boxes)
     if abs(angle) >= MIN_LEVEL_DEG:
         levelled, to_photo = level(image, angle)

@@ -215,3 +215,26 @@ def test_tesseract_reads_beside_and_is_stopped_when_not_needed() -> None:
     assert unneeded.process is not None
     assert unneeded.process.returncode is not None
     assert not unneeded.path.exists()
+
+
+def test_the_second_ocrb_model_counts_only_when_sure_and_uncontradicted() -> None:
+    from dataclasses import replace
+
+    from openkyc.vision.document.mrz.read import _locate, _second_sure, contradicts
+
+    lines = tuple(_passport_lines())
+    sure = tuple(tuple([0.999] * len(line)) for line in lines)
+    doubtful = (tuple([0.5] * len(lines[0])), sure[1])
+    misread = (lines[0].replace("<", "K", 1), lines[1])
+    assert not contradicts(lines, sure, lines)
+    assert contradicts(misread, sure, lines)  # sure of another letter at that place: a doubt
+    assert not contradicts(misread, doubtful, lines)  # unsure there: the other may read it
+    assert contradicts(lines, sure, (lines[0][:-1], lines[1]))  # another width
+
+    candidate = _locate(photograph(render_specimen("passport").rgb, seed=1))
+    assert candidate is not None
+    second = _second_sure(replace(candidate, characters=doubtful))
+    assert second is not None  # the second model, real weights, reads the clean zone surely
+    assert second.result.lines == lines
+    first_sure_of_other = replace(candidate, result=parse(list(misread)), characters=sure)
+    assert _second_sure(first_sure_of_other) is None

@@ -294,10 +294,10 @@ def decide(
     return Decision(best, False, "; ".join(failing) or "MRZ not valid", best_name)
 
 
-def sure_decision(result: MrzResult) -> Decision:
+def sure_decision(result: MrzResult, engine: str = "ocrb") -> Decision:
     """The decision for a read `sure_alone` vouches for."""
     reason = (
-        "every check digit passes as read by ocrb, and it read the document code, names, sex "
-        f"and country codes with confidence >= {SURE_CHARACTER}"
+        f"every check digit passes as read by {engine}, and it read the document code, names, "
+        f"sex and country codes with confidence >= {SURE_CHARACTER}"
     )
-    return Decision(result, True, reason, "ocrb")
+    return Decision(result, True, reason, engine)

@@ -26,6 +26,11 @@ steps: enough for a TD3 line of fillers, which needs a blank between repeated ch
 BLANK = 0
 """CTC blank index; class i + 1 is MRZ_ALPHABET[i]."""
 MODEL_PATH = Path(__file__).resolve().parent.parent / "models" / "ocrb_crnn.onnx"
+SECOND_MODEL_PATH = MODEL_PATH.with_name("ocrb_crnn_b.onnx")
+"""A second OCR-B model of ours, trained longer on harder lines (ADR 0203 section 12): it
+reads more real print right but is sure less often, so it is asked only about zones the first
+leaves in doubt, and only its sure reads count. Trained on the same font by the same script,
+it is not an independent engine: the two never confirm each other."""
 
 FloatArray = npt.NDArray[np.float32]
 UInt8Array = npt.NDArray[np.uint8]
@@ -175,3 +180,9 @@ class OcrbRecognizer:
 def ocrb_recognizer() -> OcrbRecognizer:
     """The process-wide recogniser, loaded on first use."""
     return OcrbRecognizer()
+
+
+@functools.cache
+def second_ocrb_recognizer() -> OcrbRecognizer:
+    """The second OCR-B model (`SECOND_MODEL_PATH`), loaded on first use."""
+    return OcrbRecognizer(SECOND_MODEL_PATH)

@@ -2,8 +2,9 @@
 
 The zone is found by geometry on PP-OCRv4's text boxes (`locate.py`). Its lines are read by
 the project's own OCR-B recogniser (`ocrb.py`, decoded at the zone's exact width); when that
-read is not sure, PP-OCRv4's recogniser reads the same crops and Tesseract the stacked lines,
-side by side. What to report and whether to vouch for it is decided in `decide.py`.
+read is not sure, a second OCR-B model of ours may read it surely on its own; otherwise
+PP-OCRv4's recogniser reads the same crops and Tesseract the stacked lines, side by side.
+What to report and whether to vouch for it is decided in `decide.py`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import numpy.typing as npt
 
 from openkyc.vision.document.mrz.decide import (
     DOCUMENT_CODES,
+    SURE_CHARACTER,
     decide,
     known_code,
     rank,
@@ -42,10 +44,12 @@ from openkyc.vision.document.mrz.locate import (
 from openkyc.vision.document.mrz.ocrb import FloatArray as LogProbs
 from openkyc.vision.document.mrz.ocrb import (
     LineRead,
+    OcrbRecognizer,
     at_width,
     ctc_greedy,
     first_among,
     ocrb_recognizer,
+    second_ocrb_recognizer,
 )
 from openkyc.vision.document.mrz.second import (
     MAX_MISCOUNT,
@@ -120,12 +124,14 @@ class _Candidate:
         return (*rank(self.result), self.confidence)
 
 
-def _read_ocrb(forward: Band, backward: Band) -> _Candidate | None:
+def _read_ocrb(*directions: Band, recognizer: OcrbRecognizer | None = None) -> _Candidate | None:
     """The OCR-B reading of a group in whichever direction reads as an MRZ."""
-    count = len(forward.crops)
-    log_probs = ocrb_recognizer().log_probs([*forward.roomy, *backward.roomy])
+    count = len(directions[0].crops)
+    model = recognizer or ocrb_recognizer()
+    log_probs = model.log_probs([crop for band in directions for crop in band.roomy])
     best: _Candidate | None = None
-    for band, outputs in ((forward, log_probs[:count]), (backward, log_probs[count:])):
+    for i, band in enumerate(directions):
+        outputs = log_probs[i * count : (i + 1) * count]
         greedy = [ctc_greedy(lp) for lp in outputs]
         if not all(_looks_like_mrz(g.text) for g in greedy):
             continue
@@ -148,6 +154,34 @@ def _read_ocrb(forward: Band, backward: Band) -> _Candidate | None:
             if best is None or candidate.key > best.key:
                 best = candidate
     return best
+
+
+def _second_sure(first: _Candidate) -> _Candidate | None:
+    """The second OCR-B model's read of the zone `first` left in doubt, when it is sure alone
+    (`sure_alone`) and contradicts no character the first model was sure of: two models sure
+    of different letters at one place are a doubt, not a read. Only a sure read counts; the
+    two models never confirm each other (ADR 0203 section 12)."""
+    other = _read_ocrb(first.band, recognizer=second_ocrb_recognizer())
+    if other is None or not sure_alone(other.result, other.characters):
+        return None
+    if contradicts(first.result.lines, first.characters, other.result.lines):
+        return None
+    return other
+
+
+def contradicts(
+    lines: tuple[str, ...], characters: tuple[tuple[float, ...], ...], others: tuple[str, ...]
+) -> bool:
+    """Whether `others` differs from `lines` at a character read with at least SURE_CHARACTER
+    confidence (`characters`: per line, each character's), or has other line widths."""
+    if [len(line) for line in lines] != [len(line) for line in others]:
+        return True
+    for line, (ours, theirs) in enumerate(zip(lines, others, strict=True)):
+        sure = characters[line] if line < len(characters) else ()
+        for position, (a, b) in enumerate(zip(ours, theirs, strict=True)):
+            if a != b and position < len(sure) and sure[position] >= SURE_CHARACTER:
+                return True
+    return False
 
 
 def _coded(line: LineRead, greedy: LineRead, log_probs: LogProbs) -> LineRead:
@@ -270,6 +304,9 @@ def read_mrz(image: RGB) -> MrzRead:
     lines: dict[str, tuple[str, ...]] = {"ocrb": first.lines}
     if sure_alone(first, candidate.characters):
         decision = sure_decision(first)
+    elif (second := _second_sure(candidate)) is not None:
+        reads["ocrb_b"], lines["ocrb_b"] = second.result, second.result.lines
+        decision = sure_decision(second.result, "ocrb_b")
     else:
         tesseract = TesseractRead(band)
         try:

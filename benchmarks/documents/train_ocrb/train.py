@@ -12,6 +12,8 @@ security hatching, stamp strokes, lighting ramps, motion and focus blur, 7-30 px
 noise, JPEG). Every line of a rendered band becomes a sample. `--init work/ocrb_crnn.pt`
 fine-tunes the previous run's weights. Writes `models/ocrb_crnn.onnx` and
 `models/ocrb_crnn.json` (measured figures on a held-out synthetic set with a different seed).
+The second model, asked about doubtful zones (ADR 0203 section 12), was trained with
+`--samples 90000 --minutes 70 --out openkyc/vision/document/models/ocrb_crnn_b.onnx`.
 """
 
 from __future__ import annotations

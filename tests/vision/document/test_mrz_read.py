@@ -3,6 +3,8 @@ OCR-B recogniser, PP-OCRv4 and Tesseract; no external images)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import cv2
 import numpy as np
 import pytest
@@ -10,7 +12,7 @@ import pytest
 from openkyc.vision.document.layouts import LAYOUTS
 from openkyc.vision.document.layouts.mrzlines import mrz_lines
 from openkyc.vision.document.layouts.render import photograph, render_specimen
-from openkyc.vision.document.mrz.decide import SURE_CHARACTER, decide, sure_alone
+from openkyc.vision.document.mrz.decide import SURE_CHARACTER, contradicts, decide, sure_alone
 from openkyc.vision.document.mrz.icao import parse
 from openkyc.vision.document.mrz.ocrb import MRZ_ALPHABET, ctc_fixed_length, ctc_greedy
 from openkyc.vision.document.mrz.read import read_mrz
@@ -218,9 +220,7 @@ def test_tesseract_reads_beside_and_is_stopped_when_not_needed() -> None:
 
 
 def test_the_second_ocrb_model_counts_only_when_sure_and_uncontradicted() -> None:
-    from dataclasses import replace
-
-    from openkyc.vision.document.mrz.read import _locate, _second_sure, contradicts
+    from openkyc.vision.document.mrz.read import _locate, _second_sure
 
     lines = tuple(_passport_lines())
     sure = tuple(tuple([0.999] * len(line)) for line in lines)

@@ -76,6 +76,22 @@ def sure_alone(result: MrzResult, characters: tuple[tuple[float, ...], ...]) -> 
     )
 
 
+def contradicts(
+    lines: tuple[str, ...], characters: tuple[tuple[float, ...], ...], others: tuple[str, ...]
+) -> bool:
+    """Whether `others` differs from `lines` at a character read with at least SURE_CHARACTER
+    confidence (`characters`: per line, each character's), or has other line widths: two
+    models sure of different letters at one place are a doubt, not a read."""
+    if [len(line) for line in lines] != [len(line) for line in others]:
+        return True
+    for line, (ours, theirs) in enumerate(zip(lines, others, strict=True)):
+        sure = characters[line] if line < len(characters) else ()
+        for position, (a, b) in enumerate(zip(ours, theirs, strict=True)):
+            if a != b and position < len(sure) and sure[position] >= SURE_CHARACTER:
+                return True
+    return False
+
+
 def _words(text: str) -> str:
     return " ".join(text.replace("<", " ").split())
 

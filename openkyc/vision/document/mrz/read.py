@@ -18,7 +18,7 @@ import numpy.typing as npt
 
 from openkyc.vision.document.mrz.decide import (
     DOCUMENT_CODES,
-    SURE_CHARACTER,
+    contradicts,
     decide,
     known_code,
     rank,
@@ -158,30 +158,14 @@ def _read_ocrb(*directions: Band, recognizer: OcrbRecognizer | None = None) -> _
 
 def _second_sure(first: _Candidate) -> _Candidate | None:
     """The second OCR-B model's read of the zone `first` left in doubt, when it is sure alone
-    (`sure_alone`) and contradicts no character the first model was sure of: two models sure
-    of different letters at one place are a doubt, not a read. Only a sure read counts; the
-    two models never confirm each other (ADR 0203 section 12)."""
+    (`sure_alone`) and `contradicts` no character the first model was sure of. Only a sure
+    read counts; the two models never confirm each other (ADR 0203 section 12)."""
     other = _read_ocrb(first.band, recognizer=second_ocrb_recognizer())
     if other is None or not sure_alone(other.result, other.characters):
         return None
     if contradicts(first.result.lines, first.characters, other.result.lines):
         return None
     return other
-
-
-def contradicts(
-    lines: tuple[str, ...], characters: tuple[tuple[float, ...], ...], others: tuple[str, ...]
-) -> bool:
-    """Whether `others` differs from `lines` at a character read with at least SURE_CHARACTER
-    confidence (`characters`: per line, each character's), or has other line widths."""
-    if [len(line) for line in lines] != [len(line) for line in others]:
-        return True
-    for line, (ours, theirs) in enumerate(zip(lines, others, strict=True)):
-        sure = characters[line] if line < len(characters) else ()
-        for position, (a, b) in enumerate(zip(ours, theirs, strict=True)):
-            if a != b and position < len(sure) and sure[position] >= SURE_CHARACTER:
-                return True
-    return False
 
 
 def _coded(line: LineRead, greedy: LineRead, log_probs: LogProbs) -> LineRead:

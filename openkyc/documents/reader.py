@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -32,6 +32,7 @@ from openkyc.vision.document.viz import FieldValue as VizField
 from openkyc.vision.document.viz import OcrError, VizResult, read_printed_fields
 from openkyc.vision.document.viz.guided import names_from_mrz, transliterates_to
 from openkyc.vision.face import FaceError, PortraitCrop, crop_document_portrait
+from openkyc.vision.face.portrait import ROTATIONS
 
 #: Confidence of a field from an accepted MRZ (check digits pass, a second read confirms what
 #: they do not cover) and from a zone that was read but not accepted.
@@ -150,10 +151,15 @@ def _fields(mrz: MrzRead, viz: VizResult | None) -> dict[str, FieldValue]:
 
 
 def _read_viz(
-    page: PageResult, layout: str | None, fallback: Callable[[], bool]
+    page: PageResult,
+    layout: str | None,
+    fallback: Callable[[], bool],
+    turned: Callable[[], int | None],
 ) -> VizResult | None:
     try:
-        return read_printed_fields(page.rgb, layout=layout, use_zones=page.found, fallback=fallback)
+        return read_printed_fields(
+            page.rgb, layout=layout, use_zones=page.found, fallback=fallback, turned=turned
+        )
     except OcrError:
         return None
 
@@ -165,13 +171,55 @@ def _upright(mrz: MrzRead, side: str) -> int | None:
     return mrz.rotation if side == "front" and mrz.result is not None else None
 
 
-def _portrait(page: PageResult, evidence: Evidence) -> PortraitCrop | None:
-    for image in (page.rgb, evidence.front) if page.found else (evidence.front,):
+def _page_turn(page: PageResult, mrz: MrzRead, side: str) -> int | None:
+    """0 or 180: how far the found page must still turn to be upright, by the MRZ's direction;
+    None when the MRZ does not tell (not read on the front, or at a quarter turn to the page).
+    A whole photo without an outline was already turned by the MRZ (`find_document`)."""
+    turn = _upright(mrz, side)
+    if turn is None:
+        return None
+    if not page.found:
+        return 0
+    off = (page.rotation - turn) % 360
+    return off if off in (0, 180) else None
+
+
+def _portrait(page: PageResult, evidence: Evidence, turn: int | None = None) -> PortraitCrop | None:
+    """The portrait on the page, else on the photo.
+
+    With the photo's clockwise turn to upright known (`turn`, the MRZ's), only that way up is
+    searched (on the page: what is left of that turn after the page's own rotation). Without
+    it, an outlined page is only in doubt between upright and upside down (its long edge is
+    level), and so is the photo at the page's rotation; a whole photo without an outline is
+    searched at every quarter turn. Each way up that finds no face costs ~0.6 s."""
+    tries: list[tuple[np.ndarray, tuple[int, ...]]] = []
+    if turn is not None:
+        tries = [(page.rgb, ((turn - page.rotation) % 360,))] if page.found else []
+        tries.append((evidence.front, (turn,)))
+    elif page.found:
+        level = (page.rotation, (page.rotation + 180) % 360)
+        tries = [(page.rgb, (0, 180)), (evidence.front, level)]
+    else:
+        tries = [(evidence.front, tuple((page.rotation + r) % 360 for r in ROTATIONS))]
+    for image, rotations in tries:
         try:
-            return crop_document_portrait(image)
+            return crop_document_portrait(image, rotations=rotations)
         except FaceError:
             continue
     return None
+
+
+def _portrait_by_mrz(
+    page: PageResult, evidence: Evidence, mrz_read: Future[tuple[MrzRead, str]]
+) -> tuple[bool, PortraitCrop | None]:
+    """(searched, portrait): the portrait, once the MRZ says which way up the page is; not
+    searched when it does not say (the printed zone's reading decides later)."""
+    mrz, side = mrz_read.result()
+    turn = _upright(mrz, side)
+    if turn is None:
+        return False, None
+    upright = flip_page(page) if _page_turn(page, mrz, side) == 180 else page
+    return True, _portrait(upright, evidence, turn)
 
 
 def _quality(page: PageResult) -> Quality:
@@ -205,14 +253,22 @@ def read(
     # The MRZ read (ONNX models, which release the GIL) and the printed-field read (a
     # Tesseract process) are independent: run them side by side. The slow RapidOCR pass over
     # the printed zone runs only when the MRZ was not accepted: an accepted MRZ already gives
-    # the names, dates, number, nationality and sex.
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    # the names, dates, number, nationality and sex. Once the MRZ tells which way up the page
+    # is, the portrait is searched that way up only, beside the printed-field read.
+    with ThreadPoolExecutor(max_workers=2) as pool:
         mrz_read = pool.submit(_mrz, evidence)
         page = find_document(evidence.front, upright=lambda: _upright(*mrz_read.result()))
+        by_mrz = pool.submit(_portrait_by_mrz, page, evidence, mrz_read)
         aspect = page.rgb.shape[1] / max(1, page.rgb.shape[0])
         layout = hinted_layout(document_hint, country_hint, aspect)
-        viz = _read_viz(page, layout, lambda: not mrz_read.result()[0].accepted)
+        viz = _read_viz(
+            page,
+            layout,
+            lambda: not mrz_read.result()[0].accepted,
+            lambda: _page_turn(page, *mrz_read.result()),
+        )
         mrz, side = mrz_read.result()
+        searched, portrait = by_mrz.result()
     # An outline does not tell 0 from 180 degrees: the MRZ does, else the printed zone's
     # reading (Tesseract read some upright specimens better upside down).
     turn = _upright(mrz, side)
@@ -232,7 +288,8 @@ def read(
         if viz
         else []
     )
-    portrait = _portrait(page, evidence)
+    if not searched:
+        portrait = _portrait(page, evidence)
     document = DocumentRead(
         detected=Detected(
             type=detected.type,

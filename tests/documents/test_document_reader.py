@@ -9,6 +9,7 @@ from openkyc.demo.specimen import passport
 from openkyc.documents import reader
 from openkyc.vision.document import page as page_module
 from openkyc.vision.document.layouts.render import photograph, render_specimen
+from openkyc.vision.face import PortraitCrop
 
 
 def test_the_mrz_turns_a_whole_photo_upright_without_orientation_detection(
@@ -87,3 +88,25 @@ def test_an_accepted_mrz_takes_its_names_spelling_from_the_printed_zone() -> Non
         "AGNES",
         None,
     )
+
+
+@pytest.mark.parametrize("rotation", [0.0, 90.0, 180.0])
+def test_the_mrz_tells_the_portrait_search_which_way_up_to_look(
+    rotation: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    searched: list[tuple[int, ...]] = []
+    crop = reader.crop_document_portrait
+
+    def recorded(image: np.ndarray, *, rotations: tuple[int, ...]) -> PortraitCrop:
+        searched.append(rotations)
+        return crop(image, rotations=rotations)
+
+    monkeypatch.setattr(reader, "crop_document_portrait", recorded)
+    photo = photograph(render_specimen("passport").rgb, seed=3, rotation=rotation)
+    document, portrait = reader.read(reader.Evidence(photo, None))
+    assert document.mrz is not None
+    assert document.mrz.accepted
+    assert portrait is not None
+    # on the page the MRZ turned upright (0), else on the photo turned as the MRZ says
+    assert portrait.rotation_deg in (0, round(rotation) % 360)
+    assert searched in ([(0,)], [(0,), (round(rotation) % 360,)])  # one way up, not four

@@ -9,7 +9,7 @@ from openkyc.vision.face.engine import DlibFaceEngine, face_engine
 from openkyc.vision.face.errors import NoFaceFound
 from openkyc.vision.face.types import FaceAnalysis, FaceBox, PortraitCrop, RGBImage
 
-__all__ = ["PORTRAIT_MARGIN", "crop_document_portrait"]
+__all__ = ["PORTRAIT_MARGIN", "ROTATIONS", "crop_document_portrait"]
 
 #: Margin added around the face box on each side, as a fraction of its size: the crop then
 #: shows hair and chin like the printed portrait does, and can be re-detected on its own.
@@ -20,9 +20,15 @@ ROTATIONS = (0, 90, 270, 180)
 
 
 def crop_document_portrait(
-    image: ImageInput, *, engine: DlibFaceEngine | None = None
+    image: ImageInput,
+    *,
+    engine: DlibFaceEngine | None = None,
+    rotations: tuple[int, ...] = ROTATIONS,
 ) -> PortraitCrop:
     """Return the largest face of a document, trying each quarter rotation until one is found.
+
+    `rotations` (clockwise degrees) narrows the search when the caller knows which way up the
+    document is (its MRZ tells): each rotation that finds nothing costs ~0.6 s.
 
     Small documents are enlarged before detection by the engine's detection settings, and its
     upsample and padding retries handle small printed portraits. The embedding is computed, so
@@ -31,14 +37,14 @@ def crop_document_portrait(
     """
     engine = engine or face_engine("dlib")
     rgb = to_rgb(image)
-    for rotation in ROTATIONS:
+    for rotation in rotations:
         upright = _rotate(rgb, rotation)
         try:
             analysis = engine.analyze(upright, policy="largest")
         except NoFaceFound:
             continue
         return _crop(upright, analysis, rotation)
-    raise NoFaceFound("no face found on the document in any orientation")
+    raise NoFaceFound("no face found on the document in any orientation tried")
 
 
 def _rotate(rgb: RGBImage, clockwise_deg: int) -> RGBImage:

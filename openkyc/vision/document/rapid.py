@@ -18,10 +18,13 @@ RAPIDOCR_OPTIONS: dict[str, Any] = {
     "inter_op_num_threads": 1,
     "det_limit_type": "max",
     "det_limit_side_len": 960,
+    "rec_batch_num": 1,
 }
 """One onnxruntime thread (1.13 s -> 0.70 s per ID-1 page on the shared 2 cores: workers run
 side by side) and no upscaling for detection (the default scales the short side up to
-736 px): the detector sees the image at up to 960 px, where MRZ characters stay >= ~10 px."""
+736 px): the detector sees the image at up to 960 px, where MRZ characters stay >= ~10 px.
+Text runs are recognised one at a time: in batches of 6 every run is padded to the widest
+(4.0 -> 2.4 s on one passport page of 22 runs)."""
 
 
 def _make_rapidocr() -> Any:

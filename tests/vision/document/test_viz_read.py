@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
@@ -14,7 +15,7 @@ from openkyc.vision.document.layouts.render import photograph, render_specimen
 from openkyc.vision.document.page import find_document, flip_page
 from openkyc.vision.document.viz import read_printed_fields
 from openkyc.vision.document.viz.engines import rapidocr_lines
-from openkyc.vision.document.viz.read import restore_cut_names
+from openkyc.vision.document.viz.read import mrz_boxes, restore_cut_names
 from openkyc.vision.document.viz.types import FieldValue, TextLine, Word
 
 _DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
@@ -107,3 +108,41 @@ def test_a_name_that_lost_its_first_letters_to_the_line_above_gets_them_back() -
     assert number["document_number"] == value
     other = replace(value, value="XYZ", value_accented="XYZ")
     assert restore_cut_names(rgb, {"surname": other}, layout, lines, ("fra",))["surname"] == other
+
+
+def test_a_known_way_up_spares_the_upside_down_read() -> None:
+    page = find_document(photograph(render_specimen("civ_cni").rgb, seed=3, rotation=180.0))
+    asked: list[int] = []
+
+    def mrz_says(turn: int) -> Callable[[], int | None]:
+        def turned() -> int | None:
+            asked.append(turn)
+            return turn
+
+        return turned
+
+    told = read_printed_fields(page.rgb, turned=mrz_says(180))
+    assert asked == [180]  # the first read was unsure: the MRZ's word was asked for
+    assert told.turned == 180
+    assert "tesseract_180" in told.timings_ms
+    assert told.fields["surname"].value == "KOUASSI"
+    upright = flip_page(page)
+    trusted = read_printed_fields(upright.rgb, turned=mrz_says(0))
+    assert trusted.turned == 0
+    assert "tesseract_180" not in trusted.timings_ms
+    assert trusted.fields["surname"].value == "KOUASSI"
+
+
+def _line(text: str, box: tuple[int, int, int, int]) -> TextLine:
+    return TextLine(text, box, 0.9, (Word(text, box, 0.9),), "tesseract")
+
+
+def test_mrz_lines_are_found_with_the_name_line_stacked_on_them() -> None:
+    lines = [
+        _line("PASSPORT PASSEPORT", (400, 100, 900, 140)),
+        _line("Surname Nom ERIKSSON ANNA MARIA", (400, 600, 1100, 630)),  # printed, not stacked
+        _line("PEUTUERIKSSON<ÉANNALMARIALLÉLELELLLELELECL EE", (50, 678, 1167, 725)),
+        _line("LE98902c36uT07408122rF12041597E184226B<<<<<10", (51, 749, 1166, 781)),
+    ]
+    assert mrz_boxes(lines) == [(51, 749, 1166, 781), (50, 678, 1167, 725)]
+    assert mrz_boxes(lines[:2]) == []

@@ -53,6 +53,12 @@ Tesseract lost most words on the 30-degree floor photo, RapidOCR lost the accent
 COLUMN_REACH = 3.0
 """Lines within this many line heights of a name, starting at most this far to its left,
 show where its text column starts (`restore_cut_names`)."""
+MRZ_FILLERS = 3
+"""A Tesseract line with this many '<' (and MRZ_MIN_CHARACTERS) is an MRZ line."""
+MRZ_MIN_CHARACTERS = 20
+"""The shortest MRZ line has 30 characters; Tesseract merges or drops a few."""
+STACK_GAP = 1.5
+"""MRZ lines are printed less than this many line heights apart (ICAO 9303 pitch)."""
 DEFAULT_LANGUAGES = ("fra",)
 """Before the pack is known: French keeps the accents of Latin-script cards (see Layout)."""
 
@@ -202,18 +208,72 @@ def text_score(lines: list[TextLine]) -> tuple[float, int]:
 
 
 def _upright_read(
-    page: UInt8Array, langs: tuple[str, ...], timings: dict[str, float]
+    page: UInt8Array,
+    langs: tuple[str, ...],
+    timings: dict[str, float],
+    turned: Callable[[], int | None] | None,
 ) -> tuple[UInt8Array, list[TextLine], int]:
-    """Tesseract lines of the page, or of the page turned 180 degrees when that reads better."""
+    """Tesseract lines of the page, or of the page turned 180 degrees when that reads better.
+
+    When the first read is unsure, `turned()` may already know the answer (0 or 180, from
+    another reader such as the MRZ's): the page is then read the other way up only if it is
+    upside down, and no comparison is needed. A Tesseract run saved on most real pages."""
     lines = _timed(timings, "tesseract", lambda: tesseract_lines(page, langs))
     confidence, count = text_score(lines)
     if confidence >= FLIP_MIN_CONFIDENCE and count >= FLIP_MIN_WORDS:
         return page, lines, 0
+    known = turned() if turned is not None else None
+    if known == 0:
+        return page, lines, 0
     flipped = np.ascontiguousarray(page[::-1, ::-1])
     other = _timed(timings, "tesseract_180", lambda: tesseract_lines(flipped, langs))
-    if text_score(other)[0] * text_score(other)[1] > confidence * count:
+    if known == 180 or text_score(other)[0] * text_score(other)[1] > confidence * count:
         return flipped, other, 180
     return page, lines, 0
+
+
+def mrz_boxes(lines: list[TextLine]) -> list[tuple[int, int, int, int]]:
+    """Boxes of the lines Tesseract read in a machine-readable zone: lines with MRZ_FILLERS
+    '<' or more, and the long lines stacked on them at the same width (a name line whose
+    fillers came out as other letters)."""
+    band = [
+        line
+        for line in lines
+        if line.text.count("<") >= MRZ_FILLERS and len(line.text) >= MRZ_MIN_CHARACTERS
+    ]
+    grew = bool(band)
+    while grew:
+        more = [
+            line
+            for line in lines
+            if line not in band
+            and len(line.text.replace(" ", "")) >= MRZ_MIN_CHARACTERS
+            and any(_stacked(line.box, seed.box) for seed in band)
+        ]
+        band += more
+        grew = bool(more)
+    return [line.box for line in band]
+
+
+def _stacked(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    """Same left and right edges (within a line height) and less than STACK_GAP heights apart."""
+    height = max(a[3] - a[1], b[3] - b[1], 1)
+    gap = max(a[1], b[1]) - min(a[3], b[3])
+    return abs(a[0] - b[0]) <= height and abs(a[2] - b[2]) <= height and gap < STACK_GAP * height
+
+
+def _without_mrz(page: UInt8Array, lines: list[TextLine]) -> UInt8Array:
+    """The page with the MRZ lines painted over in the page's median colour: the MRZ has its
+    own reader, and its long lines were half of RapidOCR's recognition time on a passport."""
+    boxes = mrz_boxes(lines)
+    if not boxes:
+        return page
+    out = page.copy()
+    fill = tuple(int(v) for v in np.median(page.reshape(-1, 3), axis=0))
+    for x0, y0, x1, y1 in boxes:
+        pad = (y1 - y0) // 2
+        out[max(0, y0 - pad) : y1 + pad, max(0, x0 - pad) : x1 + pad] = fill
+    return out
 
 
 def _rapid(page: UInt8Array, timings: dict[str, float]) -> tuple[list[TextLine], float]:
@@ -244,6 +304,7 @@ def read_printed_fields(
     languages: tuple[str, ...] | None = None,
     use_zones: bool = True,
     fallback: bool | Callable[[], bool] = True,
+    turned: Callable[[], int | None] | None = None,
 ) -> VizResult:
     """Read the visual zone of an upright page (from `page.find_document`).
 
@@ -253,6 +314,8 @@ def read_printed_fields(
     `use_zones` should be False when the page was not warped to a pack's canonical size.
     `fallback` allows the RapidOCR pass; a callable is asked only when that pass would run
     (the document reader skips it when the MRZ already gave the fields).
+    `turned`, when given, is asked only if the first read is unsure which way up the page
+    is: it returns 0 or 180 when another reader knows (the MRZ's direction), else None.
     `turned` = 180 in the result means the page was read upside down: apply
     `page.flip_page` before cropping the portrait; `page_rgb` is the page as read.
     """
@@ -261,14 +324,14 @@ def read_printed_fields(
     timings: dict[str, float] = {}
     chosen = get_layout(layout) if layout else None
     langs = languages or (chosen.languages if chosen else DEFAULT_LANGUAGES)
-    page, lines, turned = _upright_read(page, langs, timings)
+    page, lines, flip = _upright_read(page, langs, timings, turned)
     chosen = chosen or _pick_layout(lines, size)
     fields = extract_fields(lines, chosen, size, use_zones and chosen.name != "generic")
     fields = restore_cut_names(page, fields, chosen, lines, langs)
     engines: tuple[EngineName, ...] = ("tesseract",)
     few = len(fields) < min(FALLBACK_MIN_SHARE * len(chosen.fields), FALLBACK_MIN_FIELDS)
     if few and (fallback() if callable(fallback) else fallback):
-        rapid, angle = _rapid(page, timings)
+        rapid, angle = _rapid(_without_mrz(page, lines), timings)
         deskewed = abs(angle) >= DESKEW_MIN_DEGREES
         if deskewed:  # RapidOCR saw the skew: let Tesseract read again
             page = _rotate(page, angle)
@@ -281,4 +344,4 @@ def read_printed_fields(
         extra = extract_fields(rapid, chosen, size, use_zones and chosen.name != "generic")
         fields = restore_accents(page, {**extra, **fields}, langs)
         lines, engines = lines + rapid, ("tesseract", "rapidocr")
-    return VizResult(fields, tuple(lines), chosen.name, engines, timings, turned, page)
+    return VizResult(fields, tuple(lines), chosen.name, engines, timings, flip, page)

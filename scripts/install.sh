@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(
   tesseract-ocr tesseract-ocr-eng tesseract-ocr-fra tesseract-ocr-ara tesseract-ocr-urd
+  tesseract-ocr-script-latn
   fonts-ocr-b fonts-dejavu-core ffmpeg libgl1 libglib2.0-0
 )
 EXTRAS=""

@@ -30,6 +30,7 @@ from openkyc.vision.document.mrz.read import MrzRead, read_mrz
 from openkyc.vision.document.page import PageResult, find_document, flip_page
 from openkyc.vision.document.viz import FieldValue as VizField
 from openkyc.vision.document.viz import OcrError, VizResult, read_printed_fields
+from openkyc.vision.document.viz.accents import add_accents
 from openkyc.vision.document.viz.guided import names_from_mrz, transliterates_to
 from openkyc.vision.face import FaceError, PortraitCrop, crop_document_portrait
 from openkyc.vision.face.portrait import ROTATIONS
@@ -100,14 +101,16 @@ def _mrz_out(read: MrzRead, side: str) -> MrzOut | None:
 
 
 def _printed(mrz: MrzRead, viz: VizResult | None) -> dict[str, VizField]:
-    """The printed fields; with an accepted MRZ, its names as they are printed (accents)."""
+    """The printed fields; with an accepted MRZ, its names as they are printed. Names read
+    without any accent are read again for the accents of any Latin-alphabet language."""
     if viz is None:
         return {}
+    fields = viz.fields
     result = mrz.result
-    if result is None or not mrz.accepted:
-        return viz.fields
-    names = {"surname": result.surname, "given_names": result.given_names}
-    return names_from_mrz(viz.fields, viz.lines, names)
+    if result is not None and mrz.accepted:
+        names = {"surname": result.surname, "given_names": result.given_names}
+        fields = names_from_mrz(viz.fields, viz.lines, names)
+    return add_accents(viz.page_rgb, fields) if viz.page_rgb is not None else fields
 
 
 def _fields(mrz: MrzRead, viz: VizResult | None) -> dict[str, FieldValue]:

@@ -9,15 +9,18 @@ Public API:
     OcrError                            an engine could not run (missing binary, timeout)
     guided.names_from_mrz(fields, lines, {"surname": ..., "given_names": ...})
                                         names as printed, found through an accepted MRZ
+    accents.add_accents(page_rgb, fields)
+                                        names re-read with Tesseract's Latin-script model
+                                        for accents `fra` does not know (Å, Ó, Ł, Č, Ő)
 
 Field names: surname, given_names, full_name, father_name, birth_date, birth_place, sex,
 nationality, country_of_stay, issuing_country, document_type, document_number, issue_date,
 expiry_date, address (card backs). Dates are ISO 8601, countries alpha-3 (ICAO codes such
 as D allowed), sex M/F/X.
 
-Engines: Tesseract 5 (Debian binary, `fra`/`eng`/`ara`/`urd`) reads first because it keeps
-accents; RapidOCR (`rapidocr_onnxruntime`) fills fields Tesseract missed. Pass a page from
-`openkyc.vision.document.page.find_document` (upright, canonical size).
+Engines: Tesseract 5 (Debian binary, `fra`/`eng`/`ara`/`urd`, `Latin` for names) reads first
+because it keeps accents; RapidOCR (`rapidocr_onnxruntime`) fills fields Tesseract missed.
+Pass a page from `openkyc.vision.document.page.find_document` (upright, canonical size).
 """
 
 from __future__ import annotations

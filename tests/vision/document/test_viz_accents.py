@@ -53,3 +53,16 @@ def test_letters_beyond_french(text: str, beyond: bool) -> None:
     from openkyc.vision.document.viz.accents import _beyond_french
 
     assert _beyond_french(text) is beyond
+
+
+def test_without_the_latin_model_names_stay_as_read_and_the_log_says_why(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from openkyc.vision.document.viz import accents
+
+    monkeypatch.setattr(accents, "LATIN", ("NoSuchModel",))  # as if the package were missing
+    specimen = render_specimen("passport", {"surname": "HORVÁTH", "given_names": "ZSÓFIA"})
+    read = read_printed_fields(find_document(photograph(specimen.rgb, seed=1)).rgb)
+    assert read.page_rgb is not None
+    assert add_accents(read.page_rgb, read.fields) == read.fields
+    assert "Latin-script model failed" in caplog.text

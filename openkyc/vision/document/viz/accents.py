@@ -15,6 +15,7 @@ where `fra` saw none or could not have known the letter (`ÅSE` for `fra`'s `ÂS
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -27,6 +28,8 @@ from openkyc.vision.document.layouts.normalize import clean_accented, clean_name
 from openkyc.vision.document.viz.engines import OcrError, tesseract_lines
 from openkyc.vision.document.viz.guided import transliterates_to
 from openkyc.vision.document.viz.types import FieldValue
+
+log = logging.getLogger(__name__)
 
 UInt8Array = npt.NDArray[np.uint8]
 Box = tuple[int, int, int, int]
@@ -73,7 +76,8 @@ def add_accents(
     same letters (ICAO transliteration), every word of it is read with at least
     MIN_CONFIDENCE, and either `fra` saw no diacritic or the Latin model saw a letter `fra`
     does not know (`fra` is the better reader of French accents: the Latin model dropped the
-    `Ï` of `AÏCHA`). A Tesseract failure leaves the names as they were read."""
+    `Ï` of `AÏCHA`). A Tesseract failure (the model not installed) leaves the names as `fra`
+    read them, with a warning in the log."""
     out = dict(fields)
     named = [(name, field) for name in names if (field := fields.get(name)) and field.box]
     if not named:
@@ -82,7 +86,8 @@ def add_accents(
     try:  # one Tesseract process per name, side by side: the Latin model takes ~0.3 s to load
         with ThreadPoolExecutor(max_workers=len(boxes)) as pool:
             readings = list(pool.map(lambda box: _read_line(page, box), boxes))
-    except OcrError:
+    except OcrError as exc:  # e.g. tesseract-ocr-script-latn not installed
+        log.warning("names kept as fra read them: the Latin-script model failed: %s", exc)
         return out
     for (name, field), (text, confidence) in zip(named, readings, strict=True):
         plain = field.value_accented == clean_name(field.value_accented)

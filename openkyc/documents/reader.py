@@ -212,17 +212,24 @@ def _portrait(page: PageResult, evidence: Evidence, turn: int | None = None) -> 
     return None
 
 
+def _turned_by_mrz(page: PageResult, mrz: MrzRead, side: str) -> PageResult | None:
+    """The page turned upright (0 or 180 degrees) by the MRZ's direction; None when the MRZ
+    does not tell. An outline does not tell 0 from 180 degrees: the MRZ does."""
+    if _upright(mrz, side) is None:
+        return None
+    return flip_page(page) if _page_turn(page, mrz, side) == 180 else page
+
+
 def _portrait_by_mrz(
     page: PageResult, evidence: Evidence, mrz_read: Future[tuple[MrzRead, str]]
 ) -> tuple[bool, PortraitCrop | None]:
     """(searched, portrait): the portrait, once the MRZ says which way up the page is; not
     searched when it does not say (the printed zone's reading decides later)."""
     mrz, side = mrz_read.result()
-    turn = _upright(mrz, side)
-    if turn is None:
+    upright = _turned_by_mrz(page, mrz, side)
+    if upright is None:
         return False, None
-    upright = flip_page(page) if _page_turn(page, mrz, side) == 180 else page
-    return True, _portrait(upright, evidence, turn)
+    return True, _portrait(upright, evidence, _upright(mrz, side))
 
 
 def _quality(page: PageResult) -> Quality:
@@ -272,12 +279,11 @@ def read(
         )
         mrz, side = mrz_read.result()
         searched, portrait = by_mrz.result()
-    # An outline does not tell 0 from 180 degrees: the MRZ does, else the printed zone's
-    # reading (Tesseract read some upright specimens better upside down).
-    turn = _upright(mrz, side)
-    if turn is not None:
-        if page.found and (page.rotation - turn) % 360 == 180:
-            page = flip_page(page)
+    # Which way up the page is: the MRZ says, else the printed zone's reading (Tesseract read
+    # some upright specimens better upside down).
+    upright = _turned_by_mrz(page, mrz, side)
+    if upright is not None:
+        page = upright
     elif viz is not None and viz.turned == 180:
         page = flip_page(page)
     mrz = _confirm_names(mrz, viz)

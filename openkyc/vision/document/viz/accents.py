@@ -27,12 +27,11 @@ import numpy.typing as npt
 from openkyc.vision.document.layouts.normalize import clean_accented, clean_name
 from openkyc.vision.document.viz.engines import OcrError, tesseract_lines
 from openkyc.vision.document.viz.guided import transliterates_to
-from openkyc.vision.document.viz.types import FieldValue
+from openkyc.vision.document.viz.types import FieldValue, PxBox
 
 log = logging.getLogger(__name__)
 
 UInt8Array = npt.NDArray[np.uint8]
-Box = tuple[int, int, int, int]
 
 LATIN = ("Latin",)
 """Debian's `tesseract-ocr-script-latn` (installed by scripts/install.sh)."""
@@ -51,7 +50,7 @@ def _beyond_french(text: str) -> bool:
     return any(c.isalpha() and not c.isascii() and c not in FRENCH_LETTERS for c in text)
 
 
-def _read_line(page: UInt8Array, box: Box) -> tuple[str, float]:
+def _read_line(page: UInt8Array, box: PxBox) -> tuple[str, float]:
     """The Latin model's reading of one printed line (`--psm 7`), and its least word
     confidence. (Reading both names in one run, stacked or side by side, to load the model
     once, read fewer accents right on the world-name specimens: 61 and 57 of 80, not 65.)"""
@@ -79,17 +78,16 @@ def add_accents(
     `Ï` of `AÏCHA`). A Tesseract failure (the model not installed) leaves the names as `fra`
     read them, with a warning in the log."""
     out = dict(fields)
-    named = [(name, field) for name in names if (field := fields.get(name)) and field.box]
+    named = [(n, f, f.box) for n in names if (f := fields.get(n)) is not None and f.box]
     if not named:
         return out
-    boxes = [field.box for _, field in named if field.box]
     try:  # one Tesseract process per name, side by side: the Latin model takes ~0.3 s to load
-        with ThreadPoolExecutor(max_workers=len(boxes)) as pool:
-            readings = list(pool.map(lambda box: _read_line(page, box), boxes))
+        with ThreadPoolExecutor(max_workers=len(named)) as pool:
+            readings = list(pool.map(lambda item: _read_line(page, item[2]), named))
     except OcrError as exc:  # e.g. tesseract-ocr-script-latn not installed
         log.warning("names kept as fra read them: the Latin-script model failed: %s", exc)
         return out
-    for (name, field), (text, confidence) in zip(named, readings, strict=True):
+    for (name, field, _), (text, confidence) in zip(named, readings, strict=True):
         plain = field.value_accented == clean_name(field.value_accented)
         if (
             confidence >= MIN_CONFIDENCE

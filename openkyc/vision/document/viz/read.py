@@ -30,7 +30,14 @@ from openkyc.vision.document.viz.extract import (
     value_candidates,
     zone_words,
 )
-from openkyc.vision.document.viz.types import EngineName, FieldValue, TextLine, VizResult, Word
+from openkyc.vision.document.viz.types import (
+    EngineName,
+    FieldValue,
+    PxBox,
+    TextLine,
+    VizResult,
+    Word,
+)
 from openkyc.vision.imaging import rotate_grown, shrink
 
 UInt8Array = npt.NDArray[np.uint8]
@@ -232,7 +239,7 @@ def _upright_read(
     return page, lines, 0
 
 
-def mrz_boxes(lines: list[TextLine]) -> list[tuple[int, int, int, int]]:
+def mrz_boxes(lines: list[TextLine]) -> list[PxBox]:
     """Boxes of the lines Tesseract read in a machine-readable zone: lines with MRZ_FILLERS
     '<' or more, and the long lines stacked on them at the same width (a name line whose
     fillers came out as other letters)."""
@@ -255,7 +262,7 @@ def mrz_boxes(lines: list[TextLine]) -> list[tuple[int, int, int, int]]:
     return [line.box for line in band]
 
 
-def _stacked(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+def _stacked(a: PxBox, b: PxBox) -> bool:
     """Same left and right edges (within a line height) and less than STACK_GAP heights apart."""
     height = max(a[3] - a[1], b[3] - b[1], 1)
     gap = max(a[1], b[1]) - min(a[3], b[3])

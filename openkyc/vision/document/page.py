@@ -255,6 +255,7 @@ def find_document(
     rgb: UInt8Array,
     page_format: PageFormat | None = None,
     upright: Callable[[], int | None] | None = None,
+    outline: bool = True,
 ) -> PageResult:
     """Locate, straighten and grade the document in an RGB photo.
 
@@ -262,9 +263,10 @@ def find_document(
     aspect decides. Without a usable outline the whole photo is the page (`found=False`), and
     is turned upright by `upright()` (the clockwise turn another reader found, such as the
     MRZ's; called only then) or, when that gives None, by Tesseract's orientation detection.
+    `outline=False` skips the outline search (another reader showed the outline is wrong).
     """
     work, _ = shrink(rgb, WARP_MAX_SIDE)
-    found_quad, quad = _outline(work)
+    found_quad, quad = _outline(work) if outline else (None, _order(_corners(work)))
     scale_x, scale_y = rgb.shape[1] / work.shape[1], rgb.shape[0] / work.shape[0]
     source: FloatArray = (quad * np.array([scale_x, scale_y], np.float32)).astype(np.float32)
     rotation = _base_rotation(quad)
@@ -315,6 +317,68 @@ def _outline(work: UInt8Array) -> tuple[FloatArray | None, FloatArray]:
 
 def _paper_white(page: UInt8Array) -> bool:
     return float(np.median(cv2.cvtColor(page, cv2.COLOR_RGB2GRAY))) >= PAPER_WHITE
+
+
+def holds(page: PageResult, point: tuple[float, float]) -> bool:
+    """Whether a point of the photo (pixels) lies within the page's outline."""
+    contour = np.array(page.quad, np.float32).reshape(-1, 1, 2)
+    return cv2.pointPolygonTest(contour, (float(point[0]), float(point[1])), False) >= 0
+
+
+def _below_middle(quad: FloatArray, point: tuple[float, float]) -> bool:
+    """Whether a photo point falls in the lower half of the page that `quad` outlines."""
+    unit = np.array([[0, 0], [1, 0], [1, 1], [0, 1]], np.float32)
+    to_page = cv2.getPerspectiveTransform(quad, unit).astype(np.float32)
+    y = cv2.perspectiveTransform(np.array([[point]], np.float32), to_page)[0, 0, 1]
+    return bool(y > 0.5)
+
+
+def page_of_spread(
+    rgb: UInt8Array, spread: PageResult, inside: tuple[float, float], turn: int
+) -> PageResult:
+    """The page of an open booklet that holds a point (the MRZ's centre), upright.
+
+    An open passport photographed whole (both pages, held upright: ~1:1.41) has the outline
+    of one page on its side, and `find_document` warps it as one ID-3 page, a quarter turn
+    off the text. When the MRZ's direction says so, the outline is cut across its long side,
+    and the half holding `inside` (photo pixels, the MRZ's centre) is warped upright: with
+    the MRZ at the bottom. `turn` (the MRZ's) becomes the page's rotation. Quality is the
+    spread's."""
+    quad = np.array(spread.quad, np.float32)
+    height, width = spread.rgb.shape[:2]
+    to_photo = cv2.getPerspectiveTransform(_corners(spread.rgb), quad)
+    middle = cv2.perspectiveTransform(
+        np.array([[[(width - 1) / 2, 0], [(width - 1) / 2, height - 1]]], np.float32), to_photo
+    )[0]
+    at = cv2.perspectiveTransform(
+        np.array([[inside]], np.float32), np.linalg.inv(to_photo).astype(np.float32)
+    )[0, 0]
+    if at[0] < (width - 1) / 2:
+        half = np.array([quad[0], middle[0], middle[1], quad[3]], np.float32)
+    else:
+        half = np.array([middle[0], quad[1], quad[2], middle[1]], np.float32)
+    # Of the two corner orders with the long side on top, the one that puts the MRZ at the
+    # bottom of the page.
+    ordered = next(
+        (
+            rolled
+            for k in range(4)
+            if np.linalg.norm((rolled := np.roll(half, -k, axis=0))[1] - rolled[0])
+            >= np.linalg.norm(rolled[3] - rolled[0])
+            and _below_middle(rolled, inside)
+        ),
+        None,
+    )
+    if ordered is None:
+        return spread
+    work, scale = shrink(rgb, WARP_MAX_SIDE)
+    page = _warp(work, ordered * np.float32(scale), spread.page_format)
+    return replace(
+        spread,
+        quad=tuple((float(x), float(y)) for x, y in ordered.tolist()),
+        rgb=page,
+        rotation=turn % 360,
+    )
 
 
 def flip_page(result: PageResult) -> PageResult:

@@ -28,8 +28,20 @@ def _command_line(gray: np.ndarray, languages: str) -> list[dict[str, str]]:
     ok, png = cv2.imencode(".png", gray)
     assert ok
     done = subprocess.run(
-        ["tesseract", "stdin", "stdout", "-l", languages, "--psm", "3", "--dpi", "254",
-         "-c", "tessedit_do_invert=0", "tsv"],  # fmt: skip
+        [
+            "tesseract",
+            "stdin",
+            "stdout",
+            "-l",
+            languages,
+            "--psm",
+            "3",
+            "--dpi",
+            "254",
+            "-c",
+            "tessedit_do_invert=0",
+            "tsv",
+        ],
         input=png.tobytes(),
         capture_output=True,
         check=True,

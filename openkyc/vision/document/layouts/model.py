@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 Box = tuple[float, float, float, float]
-FieldKind = Literal["name", "date", "sex", "country", "number", "text", "address"]
+FieldKind = Literal["name", "date", "sex", "country", "number", "code", "text", "address"]
 PageFormat = Literal["ID1", "ID2", "ID3"]
 DocType = Literal["passport", "id_card", "driver_license", "residence_permit", "other"]
 MrzKind = Literal["td1", "td3", "fra_old"]

@@ -25,7 +25,7 @@ GENERIC_PASSPORT = Layout(
     ),
     photo=(0.04, 0.15, 0.30, 0.72),
     fields=(
-        F("document_type", (0.33, 0.16, 0.45, 0.21), ("Type",), "text"),
+        F("document_type", (0.33, 0.16, 0.45, 0.21), ("Type",), "code"),
         F("issuing_country", (0.48, 0.16, 0.62, 0.21), ("Code",), "country"),
         F("document_number", (0.66, 0.16, 0.95, 0.21), ("Passport No.", "Passeport N°"), "number"),
         F("surname", (0.33, 0.27, 0.95, 0.32), ("Surname", "Nom"), "name"),

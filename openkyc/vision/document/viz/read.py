@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -70,6 +71,9 @@ DEFAULT_LANGUAGES = ("fra",)
 """Before the pack is known: French keeps the accents of Latin-script cards (see Layout)."""
 
 
+DOCUMENT_CODE = re.compile(r"[A-Z]{1,2}")
+
+
 def _normalise(zone: FieldZone, raw: str) -> tuple[str, str] | None:
     """(value, value_accented) or None when the text is not a valid value of this kind."""
     if zone.kind == "date":
@@ -84,6 +88,9 @@ def _normalise(zone: FieldZone, raw: str) -> tuple[str, str] | None:
     if zone.kind == "number":
         number = normalise_number(raw)
         return (number, number) if len(number) >= 4 else None
+    if zone.kind == "code":  # an ICAO 9303 document code: P, PD, I, ID, AC, V...
+        code = clean_name(raw).replace(" ", "")
+        return (code, code) if DOCUMENT_CODE.fullmatch(code) else None
     value = clean_name(raw)
     return (value, clean_accented(raw)) if len(value.replace(" ", "")) >= 2 else None
 
@@ -224,13 +231,15 @@ def _upright_read(
 
     When the first read is unsure, `turned()` may already know the answer (0 or 180, from
     another reader such as the MRZ's): the page is then read the other way up only if it is
-    upside down, and no comparison is needed. A Tesseract run saved on most real pages."""
+    upside down, and no comparison is needed. A Tesseract run saved on most real pages. A
+    quarter turn (90 or 270: the page was cut wrongly, e.g. a whole open passport) is not read
+    again: the caller cuts the page anew."""
     lines = _timed(timings, "tesseract", lambda: tesseract_lines(page, langs))
     confidence, count = text_score(lines)
     if confidence >= FLIP_MIN_CONFIDENCE and count >= FLIP_MIN_WORDS:
         return page, lines, 0
     known = turned() if turned is not None else None
-    if known == 0:
+    if known in (0, 90, 270):  # upright, or on its side: reading it upside down won't help
         return page, lines, 0
     flipped = np.ascontiguousarray(page[::-1, ::-1])
     other = _timed(timings, "tesseract_180", lambda: tesseract_lines(flipped, langs))
@@ -322,7 +331,8 @@ def read_printed_fields(
     `fallback` allows the RapidOCR pass; a callable is asked only when that pass would run
     (the document reader skips it when the MRZ already gave the fields).
     `turned`, when given, is asked only if the first read is unsure which way up the page
-    is: it returns 0 or 180 when another reader knows (the MRZ's direction), else None.
+    is: it returns 0, 90, 180 or 270 when another reader knows how far the page still has
+    to turn (the MRZ's direction), else None; at a quarter turn the read stops there.
     `turned` = 180 in the result means the page was read upside down: apply
     `page.flip_page` before cropping the portrait; `page_rgb` is the page as read.
     """

@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -125,18 +126,32 @@ def test_serve_starts_on_embedded_defaults(tmp_path: Path) -> None:
         stderr=subprocess.STDOUT,
         text=True,
     )
+    lines: list[str] = []
+    assert server.stdout is not None
+    threading.Thread(target=lambda: lines.extend(server.stdout or ()), daemon=True).start()
     try:
         base = f"http://127.0.0.1:{port}"
         _wait_for(f"{base}/healthz", server)
         api = OpenKYC(base, key_id=created["api_key_id"], secret=created["api_key_secret"])
         assert api.get("/v1/tenant").json()["name"] == "Served"
         assert httpx.get(f"{base}/docs").status_code == 200
+        # the document engines are loaded ahead of the first request, in the background
+        _wait_for_line("document engines ready", lines)
     finally:
         server.terminate()
-        output = server.communicate(timeout=20)[0]
-    assert f"http://127.0.0.1:{port}/docs" in output
+        server.wait(timeout=20)
+    assert any(f"http://127.0.0.1:{port}/docs" in line for line in lines)
     assert (tmp_path / "openkyc.db").exists()
     assert (tmp_path / "master.key").exists()
+
+
+def _wait_for_line(text: str, lines: list[str], timeout_s: float = 60) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if any(text in line for line in lines):
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"the server did not print {text!r} within {timeout_s:.0f} s: {lines}")
 
 
 def _wait_for(url: str, server: subprocess.Popen[str]) -> None:

@@ -7,6 +7,8 @@ Every command honours ``--data-dir`` / ``OPENKYC_DATA_DIR`` and ``--database-url
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +54,7 @@ def serve(host: str, port: int, data_dir: Path | None, database_url: str | None)
     )
     workers = _server_workers(platform)
     workers.start()
+    threading.Thread(target=_warm_up, name="openkyc-warm-up", daemon=True).start()
     click.echo(f"openkyc is running: open http://{host}:{port}/docs")
     click.echo("create a tenant and key:  openkyc tenant create 'My company' --json")
     try:
@@ -59,6 +62,22 @@ def serve(host: str, port: int, data_dir: Path | None, database_url: str | None)
     finally:
         workers.stop()
         platform.close()
+
+
+def _warm_up() -> None:
+    """Load the document reader's engines (the OCR-B and PP-OCRv4 models, Tesseract's `fra` and
+    Latin-script models, the face detector) by reading the demo's specimen passport, so the
+    first request does not wait for them (~1-3 s, once)."""
+    from openkyc.demo.specimen import passport
+    from openkyc.documents import reader
+
+    started = time.perf_counter()
+    try:
+        reader.read(reader.Evidence(reader.decode(passport()), None))
+    except Exception as exc:  # a missing model must not stop the server: requests will say so
+        click.echo(f"document engines not loaded ahead: {exc}", err=True)
+        return
+    click.echo(f"document engines ready ({time.perf_counter() - started:.1f} s)")
 
 
 def _server_workers(platform: Platform) -> EmbeddedWorkers:

@@ -163,3 +163,38 @@ def test_a_code_letter_is_read_again_among_the_icao_ones_from_the_model_evidence
     assert letter == "I"
     assert 0.3 < probability < 0.5  # far from sure: a second engine must read it too
     assert first_among(np.array([frame({"-": 0.9})], np.float32), "PIACV") is None
+
+
+def _names_misread(line: str, wrong: dict[int, str]) -> str:
+    return "".join(wrong.get(i, c) for i, c in enumerate(line))
+
+
+def test_names_nobody_confirmed_are_reported_as_most_engines_read_them() -> None:
+    lines = _passport()  # P<UTOBERANGER<<ZOE<ANAIS<<...
+    start = 5
+    ocrb = [_names_misread(lines[0], {start + 1: "F", start + 5: "0"}), lines[1]]  # BFRAN0ER
+    rapid = [_names_misread(lines[0], {start + 3: "B"}), lines[1]]  # BEBANGER
+    tesseract = [lines[0][:30] + "KKC", lines[1]]  # the names right, then stops short
+    reads = {"ocrb": parse(ocrb), "rapidocr": parse(rapid), "tesseract": None}
+    decision = decide(reads, {"ocrb": tuple(ocrb), "rapidocr": tuple(rapid),
+                              "tesseract": tuple(tesseract)})  # fmt: skip
+    assert not decision.accepted  # still not vouched for
+    assert decision.result.surname == "BERANGER"  # each letter as two of three engines read it
+    assert decision.result.lines[0] == lines[0]
+    assert decision.result.lines[1] == lines[1]
+    assert "names as most engines read them: 'BERANGER'" in decision.reason
+    assert "'BFRANOER'" in decision.reason
+
+
+def test_names_stay_as_read_where_the_engines_all_differ_and_fillers_stay_fillers() -> None:
+    lines = _passport()
+    start = 5
+    ocrb = [_names_misread(lines[0], {start + 1: "F"}), lines[1]]
+    rapid = [_names_misread(lines[0], {start + 1: "P", 25: "C"}), lines[1]]  # ANAIS<< as ANAISC<
+    tesseract = [_names_misread(lines[0], {start + 1: "K", 25: "C"}), lines[1]]
+    reads = {"ocrb": parse(ocrb), "rapidocr": parse(rapid), "tesseract": parse(tesseract)}
+    as_read = {"ocrb": ocrb, "rapidocr": rapid, "tesseract": tesseract}
+    decision = decide(reads, {k: tuple(v) for k, v in as_read.items()})
+    assert not decision.accepted
+    assert decision.result.lines[0] == ocrb[0]  # F, P, K: no majority; the filler stays
+    assert "most engines" not in decision.reason

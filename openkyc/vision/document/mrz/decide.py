@@ -11,11 +11,13 @@ independent engine. Everything else is reported, not accepted.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 
 from openkyc.vision.document.mrz.icao import (
     TO_LETTER,
     MrzResult,
+    parse_or_none,
     uncovered_fields,
     uncovered_spans,
 )
@@ -241,6 +243,52 @@ def _matching_lines(mine: tuple[str, ...], theirs: tuple[str, ...]) -> list[str 
     return matched
 
 
+def majority_names(result: MrzResult, others: dict[str, tuple[str, ...]]) -> MrzResult:
+    """The reported read with its names as most engines read them, character by character.
+
+    For a zone that is not accepted because no second engine read its names the same: each
+    letter of the reported names is the one at least two of the three engines read in its
+    place (aligned as `align` does; digits read as the letters they stand for, since a name
+    holds letters only), else the reported engine's; its fillers stay where they are. A name each engine misread in a
+    different place (`EMIKNSDN`, `ERIKSSON`, `ERIKSSON`) comes out as the two that agree
+    read it. Only the names change (no check digit covers them, except the 1988 French
+    card's, which is left as read); the zone stays not accepted."""
+    spans = uncovered_fields(result.format, len(result.lines[0]))
+    if "names" not in spans or len(others) < 2:
+        return result
+    line, start, end = spans["names"]
+    mine = result.lines[line]
+    end = _to_names_end(mine, start, end)
+    votes = [[mine[i].translate(TO_LETTER)] for i in range(start, end)]
+    for read in others.values():
+        theirs = _matching_lines(result.lines, read)[line]
+        if theirs is None:
+            continue
+        placed = align(mine, theirs)
+        for k, i in enumerate(range(start, end)):
+            j = placed[i]
+            if j is not None:
+                votes[k].append(theirs[j].translate(TO_LETTER))
+    voted = []
+    for k, i in enumerate(range(start, end)):
+        letters = [c for c in votes[k] if c != "<"]
+        counts = Counter(letters).most_common(2)
+        if mine[i] == "<" or not counts:  # fillers stay: engines read runs of them as C or K
+            voted.append(mine[i])
+            continue
+        top, n = counts[0]
+        tied = len(counts) > 1 and counts[1][1] == n
+        voted.append(top if n >= 2 and not tied else votes[k][0])
+    text = mine[:start] + "".join(voted) + mine[end:]
+    if text == mine:
+        return result
+    lines = (*result.lines[:line], text, *result.lines[line + 1 :])
+    revised = parse_or_none(list(lines))
+    if revised is None or revised.check_digits_valid != result.check_digits_valid:
+        return result
+    return replace(revised, repaired=result.repaired)
+
+
 @dataclass(frozen=True)
 class Decision:
     """What to report of a zone read by several engines."""
@@ -286,6 +334,15 @@ def decide(
                 "check digits pass but no second engine confirmed the "
                 f"{', '.join(f.replace('_', ' ') for f in missing)} (no check digit covers them)"
             )
+            if "names" in missing:
+                voted = majority_names(result, {n: t for n, t in as_read.items() if n != name})
+                if voted is not result:
+                    reason += (
+                        "; names as most engines read them: "
+                        f"{voted.surname!r}, {voted.given_names!r} ({name}: "
+                        f"{result.surname!r}, {result.given_names!r})"
+                    )
+                    result = voted
             first_refusal = Decision(result, False, reason, name, missing)
     if first_refusal is not None:  # no read is confirmed: the most trusted valid one is reported
         return first_refusal

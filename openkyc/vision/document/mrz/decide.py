@@ -249,10 +249,11 @@ def majority_names(result: MrzResult, others: dict[str, tuple[str, ...]]) -> Mrz
     For a zone that is not accepted because no second engine read its names the same: each
     letter of the reported names is the one at least two of the three engines read in its
     place (aligned as `align` does; digits read as the letters they stand for, since a name
-    holds letters only), else the reported engine's; its fillers stay where they are. A name each engine misread in a
-    different place (`EMIKNSDN`, `ERIKSSON`, `ERIKSSON`) comes out as the two that agree
-    read it. Only the names change (no check digit covers them, except the 1988 French
-    card's, which is left as read); the zone stays not accepted."""
+    holds letters only), else the reported engine's; its fillers stay where they are. A
+    name each engine misread in a different place (`EMIKNSDN`, `ERIKSSON`, `ERIKSSON`)
+    comes out as the two that agree read it. Only the names change (no check digit covers
+    them, except the 1988 French card's, which is left as read); the zone stays not
+    accepted."""
     spans = uncovered_fields(result.format, len(result.lines[0]))
     if "names" not in spans or len(others) < 2:
         return result

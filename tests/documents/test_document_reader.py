@@ -141,6 +141,9 @@ def test_an_open_passport_photographed_whole_is_read_on_its_data_page(rotation: 
     assert document.fields["given_names"].value_accented == "ZOÉ ANAÏS"
     assert document.fields["issue_date"].value == "2022-04-16"  # printed only
     assert portrait is not None
+    # the data page's own quality: its corners at the fold are inside the photo
+    assert document.quality.cropping == 0
+    assert document.quality.refusals == []
 
 
 def test_an_outline_that_does_not_hold_the_mrz_gives_way_to_the_whole_photo() -> None:
@@ -164,3 +167,24 @@ def test_an_outline_that_does_not_hold_the_mrz_gives_way_to_the_whole_photo() ->
     assert mrz.result is not None
     back = replace(mrz, result=replace(mrz.result, format="TD1"))
     assert reader._page_holding_mrz(portrait_only, back, "front", photo) is portrait_only
+
+
+def test_the_page_cut_from_a_spread_is_graded_on_its_own() -> None:
+    from openkyc.vision.document.mrz.read import read_mrz
+
+    specimen = render_specimen("passport")
+    photo = photograph(_open_passport(specimen.rgb), seed=4, margin=0.15)
+    spread = page_module.find_document(photo)
+    # as if the page of stamps ran off the photo: the spread is cropped, its data page is not
+    cropped = replace(
+        spread,
+        quality=replace(spread.quality, cropping=0.5),
+        refusals=page_module.refusals(replace(spread.quality, cropping=0.5), True),
+    )
+    mrz = read_mrz(photo)
+    assert mrz.box is not None
+    x, y, w, h = mrz.box
+    page = page_module.page_of_spread(photo, cropped, (x + w / 2, y + h / 2), mrz.rotation)
+    assert page.rgb.shape == spread.rgb.shape  # one ID-3 page, upright
+    assert page.quality.cropping == 0
+    assert page.refusals == ()

@@ -342,8 +342,8 @@ def page_of_spread(
     of one page on its side, and `find_document` warps it as one ID-3 page, a quarter turn
     off the text. When the MRZ's direction says so, the outline is cut across its long side,
     and the half holding `inside` (photo pixels, the MRZ's centre) is warped upright: with
-    the MRZ at the bottom. `turn` (the MRZ's) becomes the page's rotation. Quality is the
-    spread's."""
+    the MRZ at the bottom. `turn` (the MRZ's) becomes the page's rotation; quality and
+    refusals are the page's own (its corners at the fold are inside the photo)."""
     quad = np.array(spread.quad, np.float32)
     height, width = spread.rgb.shape[:2]
     to_photo = cv2.getPerspectiveTransform(_corners(spread.rgb), quad)
@@ -372,12 +372,16 @@ def page_of_spread(
     if ordered is None:
         return spread
     work, scale = shrink(rgb, WARP_MAX_SIDE)
-    page = _warp(work, ordered * np.float32(scale), spread.page_format)
+    in_work = (ordered * np.float32(scale)).astype(np.float32)
+    page = _warp(work, in_work, spread.page_format)
+    quality = _quality(page, in_work, work.shape, spread.page_format)
     return replace(
         spread,
         quad=tuple((float(x), float(y)) for x, y in ordered.tolist()),
         rgb=page,
         rotation=turn % 360,
+        quality=quality,
+        refusals=refusals(quality, True, _paper_white(page)),
     )
 
 

@@ -2,10 +2,11 @@
 
 Pipeline: downscale -> edge and brightness masks -> largest convex quadrilateral with a card-like
 aspect -> perspective warp to PAGE_MM x CANONICAL_PX_PER_MM (long side horizontal) -> quality
-(sharpness, glare, resolution, cropping) and refusal reasons. Without an outline the whole
-photo is the page and Tesseract OSD turns it by 90/180/270. Whether an outlined page is upside
-down is decided by the reader (`viz.read_printed_fields` retries at 180 degrees when its text
-confidence is low, and reports `turned`); `flip_page` applies that to a PageResult.
+(sharpness, glare, resolution, cropping) and refusal reasons (`page_quality`). Without an
+outline the whole photo is the page and Tesseract OSD turns it by 90/180/270. Whether an
+outlined page is upside down is decided by the reader (`viz.read_printed_fields` retries at
+180 degrees when its text confidence is low, and reports `turned`); `flip_page` applies that
+to a PageResult.
 
 EXIF orientation is the decoder's job: `rgb` is taken as the pixels to show.
 """
@@ -22,6 +23,14 @@ import numpy.typing as npt
 
 from openkyc.vision.document.layouts.model import PAGE_MM, PageFormat
 from openkyc.vision.document.page_orient import osd_rotation
+from openkyc.vision.document.page_quality import (
+    Quality,
+    Refusal,
+    grade,
+    is_paper_white,
+    refusals,
+    touching,
+)
 from openkyc.vision.imaging import shrink
 
 UInt8Array = npt.NDArray[np.uint8]
@@ -45,41 +54,6 @@ FRAME_ASPECT_TOL = 0.05
 """An outline on all four borders within this of the photo's aspect is the photo frame."""
 ASPECT_RANGE = (1.25, 1.80)
 """Width/height of accepted quads: ID-1 1.586, ID-2 1.419, ID-3 1.420, with perspective slack."""
-BORDER_MARGIN = 0.01
-"""A corner closer than this share of the image side to its border counts as touching it."""
-SHARPNESS_REF = 400.0
-"""Laplacian variance mapped to sharpness 1.0 (crisp 254 dpi specimen renders reach 600-2000)."""
-SHARPNESS_MIN = 0.08
-"""Refuse below this. CIV specimen photo (9 px/mm): blur sigma 0.8 -> 0.50, 1.5 -> 0.18,
-2.5 -> 0.06, 4 -> 0.03; Tesseract still read every field at sigma 1.5."""
-GLARE_LEVEL = 250
-"""A pixel whose three channels are all at or above this is a clipped highlight."""
-GLARE_MAX = 0.08
-"""Refuse when more than this share of the page is clipped (a lamp spot over a name field).
-A CIV specimen photo with a strength-1.6 highlight measures 0.18; strength 0.3 measures 0."""
-PAPER_WHITE = 245
-"""Page median grey at or above this: the background itself is clipped (a flatbed scan of a
-pale card), so clipped pixels are paper, not glare, and do not refuse the image."""
-MIN_PX_PER_MM = 4.0
-"""Below ~100 dpi printed 2.5 mm text has fewer than 10 px of height: unreadable."""
-
-
-@dataclass(frozen=True)
-class Quality:
-    sharpness: float
-    """0-1, variance of the Laplacian of the warped page / SHARPNESS_REF, capped at 1."""
-    glare: float
-    """Share of the page's pixels that are clipped highlights."""
-    resolution: float
-    """Pixels per millimetre of the document in the source photo."""
-    cropping: float
-    """Share of the document's corners lying on the photo border (0 = whole document seen)."""
-
-
-@dataclass(frozen=True)
-class Refusal:
-    code: str
-    message: str
 
 
 @dataclass(frozen=True)
@@ -173,82 +147,7 @@ def _warp(rgb: UInt8Array, quad: FloatArray, page_format: PageFormat) -> UInt8Ar
 def _is_frame(quad: FloatArray, shape: tuple[int, ...]) -> bool:
     """All corners on the border with the photo's own aspect: the frame, not a card outline."""
     frame_aspect = max(shape[0], shape[1]) / min(shape[0], shape[1])
-    return _touching(quad, shape) == 4 and abs(_aspect(quad) - frame_aspect) < FRAME_ASPECT_TOL
-
-
-def _touching(quad: FloatArray, shape: tuple[int, ...]) -> int:
-    """How many corners lie on (or within BORDER_MARGIN of) the photo border."""
-    margin_x, margin_y = BORDER_MARGIN * shape[1], BORDER_MARGIN * shape[0]
-    return sum(
-        x <= margin_x
-        or y <= margin_y
-        or x >= shape[1] - 1 - margin_x
-        or y >= shape[0] - 1 - margin_y
-        for x, y in quad.tolist()
-    )
-
-
-def _quality(page: UInt8Array, quad: FloatArray, shape: tuple[int, ...], fmt: str) -> Quality:
-    gray = cv2.cvtColor(page, cv2.COLOR_RGB2GRAY)
-    sharp = float(cv2.Laplacian(gray, cv2.CV_64F).var()) / SHARPNESS_REF
-    clipped = float(np.mean(np.all(page >= GLARE_LEVEL, axis=2)))
-    width_px = float(np.linalg.norm(quad[1] - quad[0]) + np.linalg.norm(quad[2] - quad[3])) / 2
-    margin_x, margin_y = BORDER_MARGIN * shape[1], BORDER_MARGIN * shape[0]
-    touching = sum(
-        x <= margin_x
-        or y <= margin_y
-        or x >= shape[1] - 1 - margin_x
-        or y >= shape[0] - 1 - margin_y
-        for x, y in quad.tolist()
-    )
-    return Quality(
-        sharpness=round(min(1.0, sharp), 3),
-        glare=round(clipped, 4),
-        resolution=round(width_px / PAGE_MM[fmt][0], 2),
-        cropping=touching / 4,
-    )
-
-
-def refusals(quality: Quality, found: bool, paper_white: bool = False) -> tuple[Refusal, ...]:
-    """Reasons a person can act on, in the order they should fix them.
-
-    Cropping refuses only when some but not all corners touch the border: all four touching
-    is a tight scan or crop of the whole document.
-    """
-    out = []
-    if found and 0 < quality.cropping < 1:
-        out.append(
-            Refusal(
-                "document_cropped",
-                "A corner of the document is outside the "
-                "photo: move back so the whole document shows with a margin.",
-            )
-        )
-    if quality.resolution < MIN_PX_PER_MM:
-        out.append(
-            Refusal(
-                "low_resolution",
-                f"The document is {quality.resolution:.1f} "
-                f"px/mm (< {MIN_PX_PER_MM}): move closer or use more pixels.",
-            )
-        )
-    if quality.sharpness < SHARPNESS_MIN:
-        out.append(
-            Refusal(
-                "too_blurry",
-                f"Sharpness {quality.sharpness:.2f} < {SHARPNESS_MIN}: "
-                "hold still and let the camera focus.",
-            )
-        )
-    if quality.glare > GLARE_MAX and not paper_white:
-        out.append(
-            Refusal(
-                "glare",
-                f"{quality.glare:.0%} of the document is washed out "
-                f"(> {GLARE_MAX:.0%}): tilt the document away from the light.",
-            )
-        )
-    return tuple(out)
+    return touching(quad, shape) == 4 and abs(_aspect(quad) - frame_aspect) < FRAME_ASPECT_TOL
 
 
 def find_document(
@@ -284,7 +183,7 @@ def find_document(
         page = _resize_long_side(work, WHOLE_PHOTO_SIDE)
     else:
         page = _warp(work, quad, fmt)
-    quality = _quality(page, quad, work.shape, fmt)
+    quality = grade(page, quad, work.shape, fmt)
     source_quad = tuple((float(x), float(y)) for x, y in source.tolist())
     return PageResult(
         found=found_quad is not None,
@@ -293,7 +192,7 @@ def find_document(
         page_format=fmt,
         rotation=rotation,
         quality=quality,
-        refusals=refusals(quality, found_quad is not None, _paper_white(page)),
+        refusals=refusals(quality, found_quad is not None, is_paper_white(page)),
     )
 
 
@@ -313,10 +212,6 @@ def _outline(work: UInt8Array) -> tuple[FloatArray | None, FloatArray]:
     if found is not None:
         return found, found / scale
     return None, _order(_corners(work))
-
-
-def _paper_white(page: UInt8Array) -> bool:
-    return float(np.median(cv2.cvtColor(page, cv2.COLOR_RGB2GRAY))) >= PAPER_WHITE
 
 
 def holds(page: PageResult, point: tuple[float, float]) -> bool:
@@ -374,14 +269,14 @@ def page_of_spread(
     work, scale = shrink(rgb, WARP_MAX_SIDE)
     in_work = (ordered * np.float32(scale)).astype(np.float32)
     page = _warp(work, in_work, spread.page_format)
-    quality = _quality(page, in_work, work.shape, spread.page_format)
+    quality = grade(page, in_work, work.shape, spread.page_format)
     return replace(
         spread,
         quad=tuple((float(x), float(y)) for x, y in ordered.tolist()),
         rgb=page,
         rotation=turn % 360,
         quality=quality,
-        refusals=refusals(quality, True, _paper_white(page)),
+        refusals=refusals(quality, True, is_paper_white(page)),
     )
 
 

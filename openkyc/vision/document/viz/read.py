@@ -72,6 +72,7 @@ DEFAULT_LANGUAGES = ("fra",)
 
 
 DOCUMENT_CODE = re.compile(r"[A-Z]{1,2}")
+"""A printed ICAO 9303 document code (P, PD, I, ID, AC, V): one or two letters, nothing else."""
 
 
 def _normalise(zone: FieldZone, raw: str) -> tuple[str, str] | None:

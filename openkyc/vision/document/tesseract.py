@@ -107,7 +107,7 @@ def read_tsv(
     with _engine(settings) as api:
         api.SetPageSegMode(psm)
         _set_image(api, gray, dpi)
-        if not api.Recognize(timeout=int(timeout_s * 1000)):
+        if not api.Recognize(timeout=max(1, round(timeout_s * 1000))):  # 0 would mean none
             raise TesseractError(f"Tesseract did not finish within {timeout_s:.0f} s")
         text = api.GetTSVText(0)
     rows = csv.DictReader(

@@ -26,7 +26,7 @@ from openkyc.kit.text import fold
 from openkyc.vision.document.classify import Detected as Detected_
 from openkyc.vision.document.classify import classify, layout_for
 from openkyc.vision.document.layouts import layout_rules
-from openkyc.vision.document.mrz.read import MrzRead, read_mrz
+from openkyc.vision.document.mrz.read import MrzRead, read_mrz, with_printed_read
 from openkyc.vision.document.page import (
     PageResult,
     find_document,
@@ -38,6 +38,7 @@ from openkyc.vision.document.viz import FieldValue as VizField
 from openkyc.vision.document.viz import OcrError, VizResult, read_printed_fields
 from openkyc.vision.document.viz.accents import add_accents
 from openkyc.vision.document.viz.guided import names_from_mrz, transliterates_to
+from openkyc.vision.document.viz.read import mrz_texts
 from openkyc.vision.face import FaceError, PortraitCrop, crop_document_portrait
 from openkyc.vision.face.portrait import ROTATIONS
 
@@ -87,6 +88,16 @@ def _confirm_names(mrz: MrzRead, viz: VizResult | None) -> MrzRead:
         engine="both",
         reason="every check digit passes as read; the names match the printed zone",
     )
+
+
+def _vote_with_printed(mrz: MrzRead, viz: VizResult | None, side: str) -> MrzRead:
+    """Names of a zone not accepted, voted again with the printed-zone reader's own read of
+    the MRZ (Tesseract `fra` on the whole page) as a fourth voter; only for a zone read on
+    the page that was read."""
+    if viz is None or side != "front" or mrz.accepted:
+        return mrz
+    printed = mrz_texts(viz.lines)
+    return with_printed_read(mrz, printed) if printed else mrz
 
 
 def _mrz_out(read: MrzRead, side: str) -> MrzOut | None:
@@ -319,7 +330,7 @@ def read(
         page = upright
     elif viz is not None and viz.turned == 180:
         page = flip_page(page)
-    mrz = _confirm_names(mrz, viz)
+    mrz = _vote_with_printed(_confirm_names(mrz, viz), viz, side)
     detected = classify([line.text for line in viz.lines] if viz else [], mrz=mrz.result)
     fields = _fields(mrz, viz)
     rules = (

@@ -7,6 +7,7 @@ from openkyc.vision.document.layouts import LAYOUTS
 from openkyc.vision.document.layouts.mrzlines import mrz_lines
 from openkyc.vision.document.mrz.decide import align, decide, rank, safe_repairs, sure_alone
 from openkyc.vision.document.mrz.icao import parse
+from openkyc.vision.document.mrz.read import MrzRead, with_printed_read
 from openkyc.vision.document.specimen.compose import SpecimenFields, td1_lines
 
 SURE = 0.999
@@ -198,3 +199,52 @@ def test_names_stay_as_read_where_the_engines_all_differ_and_fillers_stay_filler
     assert not decision.accepted
     assert decision.result.lines[0] == ocrb[0]  # F, P, K: no majority; the filler stays
     assert "most engines" not in decision.reason
+
+
+def _unaccepted(as_read: dict[str, list[str]]) -> MrzRead:
+    reads = {name: parse(lines) for name, lines in as_read.items()}
+    decision = decide(reads, {k: tuple(v) for k, v in as_read.items()})
+    return MrzRead(
+        decision.result,
+        decision.accepted,
+        decision.reason,
+        decision.engine,
+        0,
+        None,
+        {k: tuple(v) for k, v in as_read.items()},
+        unconfirmed=decision.unconfirmed,
+        unvoted=decision.unvoted,
+    )
+
+
+def test_the_printed_zones_read_of_the_mrz_breaks_a_three_way_tie_on_a_name_letter() -> None:
+    lines = _passport()  # P<UTOBERANGER<<ZOE<ANAIS<<...
+    start = 5
+    ocrb = [_names_misread(lines[0], {start + 1: "9"}), lines[1]]  # B9RANGER: not a letter
+    rapid = [_names_misread(lines[0], {start + 1: "O"}), lines[1]]
+    tesseract = [_names_misread(lines[0], {start + 4: "M"}), lines[1]]  # BERAMGER
+    read = _unaccepted({"ocrb": ocrb, "rapidocr": rapid, "tesseract": tesseract})
+    assert read.result is not None
+    assert read.result.surname == "B9RANGER"  # 9, O, E: no majority
+    printed = [lines[0][:30] + "C<C<", lines[1].replace("<", " <")]  # as Tesseract reads a page
+    voted = with_printed_read(read, printed)
+    assert voted.result is not None
+    assert voted.result.surname == "BERANGER"
+    assert voted.result.lines[1] == lines[1]
+    assert not voted.accepted  # acceptance is not the vote's to give
+    assert "printed zone's read of the MRZ" in voted.reason
+    # one voter more cannot outvote two engines that agree
+    tesseract = [_names_misread(lines[0], {start + 1: "O", start + 4: "M"}), lines[1]]
+    two_agree = _unaccepted({"ocrb": ocrb, "rapidocr": rapid, "tesseract": tesseract})
+    assert not two_agree.accepted
+    assert two_agree.result is not None
+    assert two_agree.result.surname == "BORANGER"
+    assert with_printed_read(two_agree, printed).result == two_agree.result
+
+
+def test_an_accepted_zone_is_not_voted_again() -> None:
+    lines = _passport()
+    read = _unaccepted({"ocrb": lines, "rapidocr": lines})
+    assert read.accepted
+    wrong = [_names_misread(lines[0], {6: "Q"}), lines[1]]
+    assert with_printed_read(read, wrong) is read

@@ -15,7 +15,7 @@ from openkyc.vision.document.layouts.render import photograph, render_specimen
 from openkyc.vision.document.page import find_document, flip_page
 from openkyc.vision.document.viz import read_printed_fields
 from openkyc.vision.document.viz.engines import rapidocr_lines
-from openkyc.vision.document.viz.read import mrz_boxes, restore_cut_names
+from openkyc.vision.document.viz.read import mrz_boxes, mrz_texts, restore_cut_names
 from openkyc.vision.document.viz.types import FieldValue, TextLine, Word
 
 _DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
@@ -147,3 +147,7 @@ def test_mrz_lines_are_found_with_the_name_line_stacked_on_them() -> None:
     ]
     assert mrz_boxes(lines) == [(51, 749, 1166, 781), (50, 678, 1167, 725)]
     assert mrz_boxes(lines[:2]) == []
+    # the zone as read, top to bottom, for the names' vote (`mrz.read.with_printed_read`)
+    assert mrz_texts(lines) == [lines[2].text, lines[3].text]
+    rapid = [replace(line, engine="rapidocr") for line in lines]  # another engine's model
+    assert mrz_texts(rapid) == []

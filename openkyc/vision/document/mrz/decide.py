@@ -299,6 +299,7 @@ class Decision:
     reason: str
     engine: str  # whose read is reported
     unconfirmed: tuple[str, ...] = ()  # uncovered fields no other engine read the same
+    unvoted: MrzResult | None = None  # the reported engine's read before its names were voted
 
 
 def decide(
@@ -335,6 +336,7 @@ def decide(
                 "check digits pass but no second engine confirmed the "
                 f"{', '.join(f.replace('_', ' ') for f in missing)} (no check digit covers them)"
             )
+            unvoted = result if "names" in missing else None
             if "names" in missing:
                 voted = majority_names(result, {n: t for n, t in as_read.items() if n != name})
                 if voted is not result:
@@ -344,7 +346,7 @@ def decide(
                         f"{result.surname!r}, {result.given_names!r})"
                     )
                     result = voted
-            first_refusal = Decision(result, False, reason, name, missing)
+            first_refusal = Decision(result, False, reason, name, missing, unvoted)
     if first_refusal is not None:  # no read is confirmed: the most trusted valid one is reported
         return first_refusal
     best_name, best = max(found.items(), key=lambda item: rank(item[1]))

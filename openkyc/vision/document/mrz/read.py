@@ -21,6 +21,7 @@ from openkyc.vision.document.mrz.decide import (
     contradicts,
     decide,
     known_code,
+    majority_names,
     rank,
     safe_repairs,
     sure_alone,
@@ -55,6 +56,7 @@ from openkyc.vision.document.mrz.second import (
     MAX_MISCOUNT,
     MIN_LINE_CHARS,
     TesseractRead,
+    clean,
     read_pprec,
 )
 
@@ -75,6 +77,7 @@ class MrzRead:
     reads: dict[str, tuple[str, ...]] = field(default_factory=dict)  # each engine's lines
     elapsed_ms: float = 0.0
     unconfirmed: tuple[str, ...] = ()  # uncovered fields no second engine read the same
+    unvoted: MrzResult | None = None  # the reported read before its names were voted
 
     @property
     def names_pending(self) -> bool:
@@ -311,4 +314,27 @@ def read_mrz(image: RGB) -> MrzRead:
         {name: read for name, read in lines.items() if read},
         round((time.perf_counter() - started) * 1000, 1),
         decision.unconfirmed,
+        decision.unvoted,
     )
+
+
+def with_printed_read(read: MrzRead, printed: list[str]) -> MrzRead:
+    """`read` with its names voted again with one more voter: `printed`, the zone's lines as
+    the printed-zone reader read them on the whole page (Tesseract's `fra` model at the
+    page's scale, not the three engines' models on the zone's crops), top to bottom.
+
+    Only for a zone not accepted for want of a second engine reading its names the same
+    (`decide.majority_names`): with four voters a letter each engine misread differently
+    (`UNITE9`: OCR-B `9`, PP-OCRv4 `O`, Tesseract `D`) comes out as the two that agree read
+    it. Acceptance, and every other field, is unchanged."""
+    if read.accepted or read.unvoted is None or read.engine is None or read.result is None:
+        return read
+    others = {name: lines for name, lines in read.reads.items() if name != read.engine}
+    voted = majority_names(read.unvoted, others | {"printed": tuple(clean(t) for t in printed)})
+    if voted.lines == read.result.lines:
+        return read
+    reason = (
+        f"{read.reason}; with the printed zone's read of the MRZ, names "
+        f"{voted.surname!r}, {voted.given_names!r}"
+    )
+    return replace(read, result=voted, reason=reason)

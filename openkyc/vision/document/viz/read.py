@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 import cv2
@@ -250,9 +250,21 @@ def _upright_read(
 
 
 def mrz_boxes(lines: list[TextLine]) -> list[PxBox]:
-    """Boxes of the lines Tesseract read in a machine-readable zone: lines with MRZ_FILLERS
-    '<' or more, and the long lines stacked on them at the same width (a name line whose
-    fillers came out as other letters)."""
+    """Boxes of the lines Tesseract read in a machine-readable zone (`mrz_lines`)."""
+    return [line.box for line in mrz_lines(lines)]
+
+
+def mrz_texts(lines: Iterable[TextLine]) -> list[str]:
+    """What Tesseract read on the machine-readable zone's lines, top to bottom: the page's
+    reader's own read of the zone (`mrz.read.with_printed_read`)."""
+    band = mrz_lines([line for line in lines if line.engine == "tesseract"])
+    return [line.text for line in sorted(band, key=lambda line: line.box[1])]
+
+
+def mrz_lines(lines: list[TextLine]) -> list[TextLine]:
+    """The lines Tesseract read in a machine-readable zone: lines with MRZ_FILLERS '<' or
+    more, and the long lines stacked on them at the same width (a name line whose fillers
+    came out as other letters)."""
     band = [
         line
         for line in lines
@@ -269,7 +281,7 @@ def mrz_boxes(lines: list[TextLine]) -> list[PxBox]:
         ]
         band += more
         grew = bool(more)
-    return [line.box for line in band]
+    return band
 
 
 def _stacked(a: PxBox, b: PxBox) -> bool:

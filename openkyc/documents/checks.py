@@ -36,7 +36,29 @@ def _mrz_checks(document: DocumentRead) -> list[Check]:
             name="mrz_read_reliably", status="pass" if mrz.accepted else "warn", message=mrz.reason
         )
     )
+    names = _mrz_names_field(mrz.format, mrz.lines)
+    if names is not None:
+        ok = not names.startswith("<")
+        checks.append(
+            Check(
+                name="mrz_names_format",
+                status="pass" if ok else "fail",
+                message="MRZ name field opens with the primary identifier (surname)"
+                if ok
+                else "MRZ name field opens with a filler: no primary identifier (surname), "
+                "which ICAO 9303 requires; the surname is reported as the printed zone reads it",
+            )
+        )
     return checks
+
+
+def _mrz_names_field(format_: str, lines: list[str]) -> str | None:
+    """The MRZ's name field: line 1 from position 6 (TD2, TD3, visas), TD1's line 3."""
+    if format_ == "TD1" and len(lines) == 3:
+        return lines[2]
+    if format_ in {"TD2", "TD3", "MRVA", "MRVB"} and lines:
+        return lines[0][5:]
+    return None
 
 
 def _date(document: DocumentRead, name: str) -> dt.date | None:

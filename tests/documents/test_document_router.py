@@ -60,6 +60,28 @@ def test_validate_from_an_ocr_result(api_module: OpenKYC, read: dict[str, Any]) 
     assert body["usage"]["module"] == "validate"
 
 
+def test_an_mrz_name_field_without_a_surname_fails_its_format_check(
+    api_module: OpenKYC, read: dict[str, Any]
+) -> None:
+    document = {k: read[k] for k in ("detected", "fields", "mrz", "quality", "face_found")}
+    checks = {
+        c["name"]: c
+        for c in api_module.post("/v1/document/validate", {"ocr_result": document}).json()["checks"]
+    }
+    assert checks["mrz_names_format"]["status"] == "pass"
+    line = document["mrz"]["lines"][0]  # P<USACOLLINS<<EILEEN<MARIE<<<...
+    names = line[5:].replace("COLLINS", "", 1)  # as if printed without the issuing state
+    document["mrz"] = {
+        **document["mrz"],
+        "lines": [line[:5] + names.ljust(39, "<"), *document["mrz"]["lines"][1:]],
+    }
+    body = api_module.post("/v1/document/validate", {"ocr_result": document}).json()
+    check = next(c for c in body["checks"] if c["name"] == "mrz_names_format")
+    assert check["status"] == "fail"
+    assert "no primary identifier (surname)" in check["message"]
+    assert body["document_valid"] is False
+
+
 def test_a_wrong_check_digit_is_reported_and_not_accepted(api_module: OpenKYC) -> None:
     forged = passport(td3_lines(break_digit="birth"))
     body = api_module.post("/v1/document/ocr", {"image_front_base64": _b64(forged)}).json()

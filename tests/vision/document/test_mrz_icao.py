@@ -43,6 +43,15 @@ def test_td3_passport() -> None:
     assert not r.countries_valid  # UTO is ICAO's specimen state, not a country
 
 
+def test_a_name_field_opening_with_the_separator_has_no_primary_identifier() -> None:
+    # a test passport printed without its issuing state: the names start at `<<`
+    r = parse(["P<DOE<<ANNA<MARIA" + "<" * 27, TD3[1]], today=TODAY)
+    assert (r.issuing_country, r.surname, r.given_names) == ("DOE", "", "ANNA MARIA")
+    assert not r.countries_valid
+    r = parse(["P<UTO<ERIKSSON<<ANNA" + "<" * 24, TD3[1]], today=TODAY)  # one stray filler
+    assert (r.surname, r.given_names) == ("ERIKSSON", "ANNA")
+
+
 def test_td1_and_td2_cards() -> None:
     td1, td2 = parse(TD1, today=TODAY), parse(TD2, today=TODAY)
     for r, kind in ((td1, "TD1"), (td2, "TD2")):

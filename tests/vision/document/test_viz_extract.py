@@ -40,6 +40,18 @@ def test_label_above_value() -> None:
     assert _values(lines) == {"surname": "MARTIN", "given_names": "MAËLIS-GAËLLE MARIE"}
 
 
+def test_value_under_the_first_language_of_a_bilingual_label() -> None:
+    # `उपनाम / Surname` as Tesseract's French model reads it: the name is printed under the
+    # Hindi label, left of where `Surname` starts
+    lines = [
+        _line("rar / Surname", 300, 100, 14),
+        _line("DOE", 300, 120),
+        _line("Fran era res / Given Namef)", 300, 160, 14),  # a label read too wrong to match
+        _line("JOCELYN MICHELLE", 300, 180),
+    ]
+    assert _values(lines)["surname"] == "DOE"
+
+
 def test_label_column_and_value_column() -> None:
     lines = [_line("NOM", 240, 50, 12), _line("PRÉNOMS", 240, 85, 12),
              _line("Sexe", 240, 120, 12), _line("KOUASSI", 420, 48, 16),
@@ -81,6 +93,7 @@ def test_dates(text: str, iso: str | None) -> None:
 def test_countries_sex_and_names() -> None:
     assert normalise_country("Française") == "FRA"
     assert normalise_country("UTOPIAN") == "UTO"
+    assert normalise_country("INDIAN") == "IND"  # not the British Indian Ocean Territory
     assert normalise_country("Pakistan") == "PAK"
     assert normalise_sex("Féminin") == "F"
     assert normalise_sex("M") == "M"

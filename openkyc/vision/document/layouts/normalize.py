@@ -19,9 +19,10 @@ DEMONYMS = {
     "FRANCAISE": "FRA", "FRANCAIS": "FRA", "FRANCE": "FRA", "IVOIRIENNE": "CIV", "IVOIRIEN": "CIV",
     "BENINOISE": "BEN", "BENINOIS": "BEN", "PAKISTANI": "PAK", "PAKISTAN": "PAK",
     "UTOPIAN": "UTO", "UTOPIA": "UTO", "ESPANOLA": "ESP", "MAGYAR": "HUN", "HUNGARIAN": "HUN",
-    "BRITISH CITIZEN": "GBR", "DEUTSCH": "D", "GERMAN": "D",
+    "BRITISH CITIZEN": "GBR", "DEUTSCH": "D", "GERMAN": "D", "INDIAN": "IND",
 }  # fmt: skip
-"""Nationalities as printed; ICAO codes where they differ from ISO 3166 (D for Germany)."""
+"""Nationalities as printed; ICAO codes where they differ from ISO 3166 (D for Germany).
+Before the fuzzy country search, which takes `INDIAN` for the British Indian Ocean Territory."""
 
 ICAO_SPECIAL = MRZ_SPECIAL | {"UTO"}
 """ICAO 9303 codes that are not ISO 3166 alpha-3 (the MRZ helper's table), plus UTO, ICAO's

@@ -124,7 +124,7 @@ def _their_value(name: str, text: str) -> str:
         return text
     text = text.translate(TO_LETTER)
     if name == "names":
-        surname, _, given = text.strip("<").partition("<<")
+        surname, _, given = text.rstrip("<").partition("<<")
         return f"{_words(surname)}|{_words(given.split('<<')[0])}"
     if name == "given_names":
         return _words(text.replace("<<", ", ").replace("<", " ")).strip(", ")

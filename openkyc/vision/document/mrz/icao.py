@@ -185,7 +185,10 @@ class _Fields:
 
 
 def _names(raw: str) -> tuple[str, str]:
-    surname, _, given = raw.strip("<").partition("<<")
+    """Primary and secondary identifiers. A field that opens with `<<` has no primary
+    identifier (not ICAO 9303, but printed: an IND test passport's `P<DOE<<JOCELYN<...`
+    has no issuing state); its names are the secondary identifier, not the surname."""
+    surname, _, given = raw.rstrip("<").partition("<<")
     return (" ".join(surname.replace("<", " ").split()), " ".join(given.replace("<", " ").split()))
 
 

@@ -150,7 +150,7 @@ def value_candidates(
     `inline_first` is for "Label : value" cards; otherwise the column below comes first,
     because a misread second-language label would otherwise be taken for the value.
     """
-    x0, y0, x1, y1 = hit.box(lines)
+    _, y0, x1, y1 = hit.box(lines)
     height = max(1.0, float(y1 - y0))
     same_line = [h.box(lines)[0] for h in hits if h.line == hit.line and h.box(lines)[0] > x1]
     x_end = min(same_line, default=float("inf"))
@@ -160,11 +160,36 @@ def value_candidates(
     inline = [w for w in inline if w.box[0] < x_end and not _is_label_word(w, all_labels)]
     inline_run = _take_run(inline, inline[0].box[0], x_end, height) if inline else []
     colon = ":" in "".join(w.text for w in line.words[hit.last : hit.last + 2])
-    below = _below(lines, line, (x0, y1, x_end, height), all_labels)
+    left = _label_group_left(lines, hit, hits, height)
+    below = _below(lines, line, (left, y1, x_end, height), all_labels)
     right = _right(lines, line, (x1, y0, y1, height), all_labels)
     if inline_first or colon:
         return [inline_run, right, below]
     return [below, right, inline_run]
+
+
+def _label_group_left(
+    lines: list[TextLine], hit: LabelHit, hits: list[LabelHit], height: float
+) -> int:
+    """Where the label's group starts. A label after a slash is the second language of a
+    bilingual label (`उपनाम / Surname`, `Uzvārds / Surname / Nom`), and the value is printed
+    under the first, which OCR may have read as anything: the words before the slash, up to
+    a column gap or another label of the line, belong to the label."""
+    words = lines[hit.line].words
+    first = hit.first
+    if words[first].text.strip() != "/":
+        if first == 0 or words[first - 1].text.strip() != "/":
+            return words[first].box[0]
+        first -= 1
+    others = [h.box(lines)[2] for h in hits if h.line == hit.line and h.last < first]
+    bound = max(others, default=-1)
+    while (
+        first > 0
+        and words[first - 1].box[0] > bound
+        and words[first].box[0] - words[first - 1].box[2] <= COLUMN_GAP * height
+    ):
+        first -= 1
+    return words[first].box[0]
 
 
 def address_runs(

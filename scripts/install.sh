@@ -10,7 +10,7 @@ APT_PACKAGES=(
   tesseract-ocr tesseract-ocr-eng tesseract-ocr-fra tesseract-ocr-ara tesseract-ocr-urd
   tesseract-ocr-script-latn
   libtesseract-dev libleptonica-dev pkg-config g++
-  fonts-ocr-b fonts-dejavu-core ffmpeg libgl1 libglib2.0-0
+  fonts-ocr-b fonts-dejavu-core fonts-hosny-amiri ffmpeg libgl1 libglib2.0-0
 )
 EXTRAS=""
 [[ "${1:-}" == "--test" ]] && EXTRAS="[test]"

@@ -25,7 +25,7 @@ from openkyc.documents.schemas import (
 from openkyc.kit.text import fold
 from openkyc.vision.document.classify import Detected as Detected_
 from openkyc.vision.document.classify import classify, layout_for
-from openkyc.vision.document.layouts import layout_rules
+from openkyc.vision.document.layouts import get_layout, layout_rules
 from openkyc.vision.document.mrz.read import MrzRead, read_mrz, with_printed_read
 from openkyc.vision.document.page import (
     PageResult,
@@ -49,6 +49,11 @@ MRZ_UNACCEPTED_CONFIDENCE = 0.5
 NAME_FIELDS = ("surname", "given_names")
 MRZ_ON_BACK = frozenset({"TD1"})
 """MRZ formats printed on the back of the card, away from the names."""
+BACK_LANGUAGES = {"pak_cnic": ("urd",)}
+"""Tesseract models for a back whose language is not its front's."""
+DEFAULT_BACK_LANGUAGES = ("fra",)
+BACKS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="document-back")
+"""Reads of the back's printed zone, beside the rest of the front's work."""
 
 
 @dataclass(frozen=True)
@@ -132,7 +137,7 @@ def _printed(mrz: MrzRead, viz: VizResult | None) -> dict[str, VizField]:
     return add_accents(viz.page_rgb, fields) if viz.page_rgb is not None else fields
 
 
-def _fields(mrz: MrzRead, viz: VizResult | None) -> dict[str, FieldValue]:
+def _fields(mrz: MrzRead, viz: VizResult | None, side: str) -> dict[str, FieldValue]:
     fields: dict[str, FieldValue] = {}
     for name, printed_value in _printed(mrz, viz).items():
         fields[name] = FieldValue(
@@ -167,7 +172,11 @@ def _fields(mrz: MrzRead, viz: VizResult | None) -> dict[str, FieldValue]:
         ):
             accented = printed.value_accented
         fields[name] = FieldValue(
-            value=value, value_accented=accented, confidence=confidence, source="mrz"
+            value=value,
+            value_accented=accented,
+            confidence=confidence,
+            source="mrz",
+            side="back" if side == "back" else "front",
         )
     return fields
 
@@ -184,6 +193,55 @@ def _read_viz(
         )
     except OcrError:
         return None
+
+
+def _back_languages(front: VizResult | None) -> tuple[str, ...]:
+    """Tesseract models for the back: its front pack's (a CNIC's back prints its address in
+    Urdu, `BACK_LANGUAGES`), else French, which keeps the accents of Latin-script addresses."""
+    if front is None:
+        return DEFAULT_BACK_LANGUAGES
+    return BACK_LANGUAGES.get(front.layout, get_layout(front.layout).languages)
+
+
+def _read_back(
+    image: np.ndarray, mrz: MrzRead, side: str, languages: tuple[str, ...]
+) -> VizResult | None:
+    """The printed zone of the back (address, issue date, authority), by printed labels only:
+    no pack describes backs. Turned upright by the MRZ when it was read there."""
+    turn = mrz.rotation if side == "back" and mrz.result is not None else None
+    page = find_document(image, upright=lambda: turn)
+    page_turn = None if turn is None else 0 if not page.found else (page.rotation - turn) % 360
+    try:
+        return read_printed_fields(
+            page.rgb,
+            layout="generic",
+            languages=languages,
+            use_zones=False,
+            fallback=False,
+            turned=lambda: page_turn,
+        )
+    except OcrError:
+        return None
+
+
+def _with_back(fields: dict[str, FieldValue], back: VizResult | None) -> dict[str, FieldValue]:
+    """`fields` with what only the back prints (the address, mostly): a field read on the
+    front, or given by the MRZ, is kept as it is. The names a TD1 card's MRZ gives on the back
+    are not taken from its printed zone either: the front prints them."""
+    if back is None:
+        return fields
+    out = dict(fields)
+    for name, value in back.fields.items():
+        if name in out or name in NAME_FIELDS or name == "full_name":
+            continue
+        out[name] = FieldValue(
+            value=value.value,
+            value_accented=value.value_accented,
+            confidence=round(value.confidence, 3),
+            source="viz",
+            side="back",
+        )
+    return out
 
 
 def _upright(mrz: MrzRead, side: str) -> int | None:
@@ -319,6 +377,11 @@ def read(
             lambda: _page_turn(page, *mrz_read.result()),
         )
         mrz, side = mrz_read.result()
+        back_read = (
+            BACKS.submit(_read_back, evidence.back, mrz, side, _back_languages(viz))
+            if evidence.back is not None
+            else None
+        )
         searched, portrait = by_mrz.result()
     first, page = page, _page_holding_mrz(page, mrz, side, evidence.front)
     if page is not first:  # read again on the page that holds the MRZ
@@ -332,7 +395,7 @@ def read(
         page = flip_page(page)
     mrz = _vote_with_printed(_confirm_names(mrz, viz), viz, side)
     detected = classify([line.text for line in viz.lines] if viz else [], mrz=mrz.result)
-    fields = _fields(mrz, viz)
+    fields = _with_back(_fields(mrz, viz, side), back_read.result() if back_read else None)
     rules = (
         [
             Check(name=c.name, status=c.status, message=c.message)

@@ -25,6 +25,9 @@ class FieldValue(BaseModel):
     value_accented: str | None = None
     confidence: float
     source: Literal["mrz", "viz"]
+    side: Literal["front", "back"] = Field(
+        "front", description="the image it was read on (the back gives e.g. the address)"
+    )
 
 
 class CheckDigitOut(BaseModel):

@@ -78,13 +78,13 @@ def test_an_accepted_mrz_takes_its_names_spelling_from_the_printed_zone() -> Non
     def mrz_read(accepted: bool) -> MrzRead:
         return MrzRead(parse(list(lines)), accepted, "", "ocrb", 0, None)
 
-    fields = reader._fields(mrz_read(True), viz)
+    fields = reader._fields(mrz_read(True), viz, "front")
     assert (fields["surname"].value, fields["surname"].value_accented) == ("MUELLER", "MÜLLER")
     assert fields["surname"].source == "mrz"
     assert fields["given_names"].value_accented == "ÁGNES"
     # a zone that was not accepted does not choose which printed words are names: the printed
     # read stands where it is surer than the zone, and no accents are looked for
-    unaccepted = reader._fields(mrz_read(False), viz)
+    unaccepted = reader._fields(mrz_read(False), viz, "front")
     assert (unaccepted["surname"].source, unaccepted["surname"].value) == ("viz", "NAME")
     assert (unaccepted["given_names"].value, unaccepted["given_names"].value_accented) == (
         "AGNES",
@@ -188,3 +188,28 @@ def test_the_page_cut_from_a_spread_is_graded_on_its_own() -> None:
     assert page.rgb.shape == spread.rgb.shape  # one ID-3 page, upright
     assert page.quality.cropping == 0
     assert page.refusals == ()
+
+
+def test_the_back_gives_what_only_it_prints_and_nothing_the_front_gave() -> None:
+    from openkyc.vision.document.layouts.render import render_back
+
+    front = photograph(render_specimen("fra_cni_2021").rgb, seed=1)
+    back = photograph(render_back("fra_cni_2021", {"issue_date": "03 04 2021"}).rgb, seed=2)
+    alone, _ = reader.read(reader.Evidence(front, None))
+    both, _ = reader.read(reader.Evidence(front, back))
+    fields = both.fields
+    assert fields["address"].value_accented == "12 RUE DES ÉCOLES 75005 PARIS"
+    assert (fields["address"].source, fields["address"].side) == ("viz", "back")
+    assert (fields["issue_date"].value, fields["issue_date"].side) == ("2021-04-03", "back")
+    assert "address" not in alone.fields
+    for name, value in alone.fields.items():  # the front's fields stay as the front gave them
+        assert fields[name] == value
+        assert value.side == "front"
+
+
+def test_a_back_with_nothing_readable_adds_nothing() -> None:
+    front = photograph(render_specimen("fra_cni_2021").rgb, seed=1)
+    blank = np.full((540, 856, 3), 230, np.uint8)
+    alone, _ = reader.read(reader.Evidence(front, None))
+    both, _ = reader.read(reader.Evidence(front, blank))
+    assert both.fields == alone.fields

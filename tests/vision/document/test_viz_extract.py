@@ -52,6 +52,39 @@ def test_value_under_the_first_language_of_a_bilingual_label() -> None:
     assert _values(lines)["surname"] == "DOE"
 
 
+def _rtl_line(words: str, right: int, y: int, h: int = 20) -> TextLine:
+    """A right-to-left line as Tesseract gives it: words in logical spelling, listed left to
+    right on the page (so in reverse reading order), the line ending at `right`."""
+    tokens = words.split()[::-1]
+    width = sum(12 * len(t) for t in tokens) + 10 * (len(tokens) - 1)
+    return _line(" ".join(tokens), right - width, y, h)
+
+
+def test_urdu_labels_and_values_read_right_to_left() -> None:
+    # a Pakistani CNIC's back: present address on two lines, permanent address on one
+    lines = [
+        _rtl_line("موجودہ پتہ", 806, 60, 16),
+        _rtl_line("مکان نمبر 12 گلی نمبر 5", 806, 85),
+        _rtl_line("ماڈل ٹاؤن لاہور", 806, 110),
+        _rtl_line("مستقل پتہ", 806, 250, 16),
+        _rtl_line("گاؤں چک 45 ضلع فیصل آباد", 806, 275),
+    ]
+    fields = extract_fields(lines, generic_layout(), (856, 540), use_zones=False)
+    address = fields["address"]
+    assert address.value_accented == "مکان نمبر 12 گلی نمبر 5 ماڈل ٹاؤن لاہور"
+    assert fields["permanent_address"].value_accented == "گاؤں چک 45 ضلع فیصل آباد"
+    assert address.box is not None
+    assert address.box[2] == 806  # given back in page coordinates, not the mirror's
+    # a label Tesseract half misread (`پتہ` as `بتہ`) is still known by its first word
+    misread = [_rtl_line("مستقل بتہ", 806, 250, 16), _rtl_line("چک 45", 806, 275)]
+    assert (
+        extract_fields(misread, generic_layout(), (856, 540), False)[
+            "permanent_address"
+        ].value_accented
+        == "چک 45"
+    )
+
+
 def test_label_column_and_value_column() -> None:
     lines = [_line("NOM", 240, 50, 12), _line("PRÉNOMS", 240, 85, 12),
              _line("Sexe", 240, 120, 12), _line("KOUASSI", 420, 48, 16),

@@ -49,10 +49,18 @@ EXTRA_LABELS: dict[str, tuple[str, ...]] = {
 
 
 EXTRA_FIELDS = (
-    FieldZone("address", (0, 0, 0, 0), ("ADRESSE", "Address", "DOMICILE", "DOMICILIO"), "address"),
+    FieldZone(
+        "address",
+        (0, 0, 0, 0),
+        ("ADRESSE", "Address", "DOMICILE", "DOMICILIO", "موجودہ پتہ", "موجودہ"),
+        "address",
+    ),
+    FieldZone("permanent_address", (0, 0, 0, 0), ("مستقل پتہ", "مستقل"), "address"),
     FieldZone("issue_date", (0, 0, 0, 0), ("DATE DE DÉLIVRANCE", "Date of issue"), "date"),
 )
-"""Fields printed on card backs (French 2021 back: address, issue date), read by label only."""
+"""Fields printed on card backs, read by label only: the French 2021 card's address and issue
+date; the Pakistani CNIC's present address (`موجودہ پتہ`) and permanent address (`مستقل پتہ`),
+in Urdu (also by their first word alone: Tesseract's `urd` often misreads `پتہ` as `بتہ`)."""
 
 
 def get_layout(name: str) -> Layout:

@@ -26,13 +26,15 @@ RENDER_PX_PER_MM = 10.0
 """Specimen resolution (254 dpi): canonical page size of the reader too (`page.py`)."""
 FONT_DIR = "/usr/share/fonts/truetype/dejavu/"
 OCRB_FONT = "/usr/share/fonts/opentype/ocr-b/OCRB.otf"
+NASKH_FONT = "/usr/share/fonts/opentype/fonts-hosny-amiri/Amiri-Regular.ttf"
+"""Amiri (Debian `fonts-hosny-amiri`, OFL), a Naskh face with the Urdu letters."""
 LABEL_SCALE = 0.62
 """Label height relative to the value height, as on most ID cards."""
 
 
 @functools.cache
 def _font(name: str, size: int) -> ImageFont.FreeTypeFont:
-    path = OCRB_FONT if name == "ocrb" else FONT_DIR + name
+    path = {"ocrb": OCRB_FONT, "naskh": NASKH_FONT}.get(name, FONT_DIR + name)
     return ImageFont.truetype(path, size)
 
 
@@ -173,3 +175,74 @@ def photograph(
     if glare > 0:
         out = degrade.glare(out, rng, glare)
     return degrade.jpeg(degrade.blur(out, blur), jpeg_quality)
+
+
+@dataclass(frozen=True)
+class BackField:
+    """A labelled field printed on a card's back: the label above its value's lines."""
+
+    name: str
+    label: str
+    box: Box
+    """Where the value's lines go (fractions of the page)."""
+    rtl: bool = False
+    """Right-to-left script: label and lines aligned on the box's right edge."""
+
+
+BACKS: dict[str, tuple[tuple[BackField, ...], dict[str, str]]] = {
+    "fra_cni_2021": (
+        (
+            BackField("address", "ADRESSE / Address", (0.05, 0.16, 0.70, 0.42)),
+            BackField("issue_date", "DATE DE DÉLIVRANCE / Date of issue", (0.05, 0.55, 0.40, 0.62)),
+        ),
+        {"address": "12 RUE DES ÉCOLES\n75005 PARIS", "issue_date": "12 02 2021"},
+    ),
+    "pak_cnic": (
+        (
+            BackField("address", "موجودہ پتہ", (0.30, 0.22, 0.95, 0.38), rtl=True),
+            BackField("permanent_address", "مستقل پتہ", (0.30, 0.64, 0.95, 0.74), rtl=True),
+        ),
+        {
+            "address": "مکان نمبر 12 گلی نمبر 5\nماڈل ٹاؤن لاہور",  # noqa: RUF001 (Urdu)
+            "permanent_address": "گاؤں چک 45 ضلع فیصل آباد",
+        },
+    ),
+}  # fmt: skip
+"""Backs the renderer draws (project designs): the French 2021 card's address and issue date,
+the Pakistani CNIC's present and permanent address in Urdu."""
+
+
+BACK_LINE_HEIGHT = 0.08
+"""Line pitch of a back's values, as a fraction of the page height."""
+
+
+def render_back(
+    layout_name: str, fields: Mapping[str, str] | None = None, seed: int = 0
+) -> Specimen:
+    """Render the back of `layout_name` (see BACKS), SPECIMEN-marked; a value's lines are
+    separated by newlines."""
+    layout = LAYOUTS[layout_name]
+    back, sample = BACKS[layout_name]
+    values = {**sample, **(fields or {})}
+    mm_w, mm_h = PAGE_MM[layout.page_format]
+    width, height = round(mm_w * RENDER_PX_PER_MM), round(mm_h * RENDER_PX_PER_MM)
+    img = _background(np.random.default_rng(seed), width, height)
+    draw = ImageDraw.Draw(img)
+    for field in back:
+        x0, y0, x1, y1 = _px(field.box, width, height)
+        lines = values.get(field.name, "").split("\n")
+        pitch = min((y1 - y0) / max(1, len(lines)), BACK_LINE_HEIGHT * height)
+        label_h = int(pitch * 0.8 * (1.0 if field.rtl else LABEL_SCALE))
+        face = "naskh" if field.rtl else "DejaVuSans.ttf"
+        bold = "naskh" if field.rtl else "DejaVuSans-Bold.ttf"
+        anchor, x = ("ra", x1) if field.rtl else ("la", x0)
+        direction = "rtl" if field.rtl else None
+        draw.text((x, y0 - int(label_h * 1.6)), field.label, font=_font(face, label_h),
+                  fill=(60, 60, 90), anchor=anchor, direction=direction)  # fmt: skip
+        for row, text in enumerate(lines):
+            font = _fit(text, bold, (x0, 0, x1, int(pitch * 0.8)))
+            draw.text((x, y0 + row * pitch), text, font=font, fill=(15, 15, 25),
+                      anchor=anchor, direction=direction)  # fmt: skip
+    font = _fit("SPECIMEN", "DejaVuSans-Bold.ttf", (0, 0, width // 4, height // 12))
+    draw.text((int(width * 0.05), int(height * 0.88)), "SPECIMEN", font=font, fill=(220, 0, 0))
+    return Specimen(np.asarray(img, np.uint8), values, layout)

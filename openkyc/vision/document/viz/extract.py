@@ -18,6 +18,9 @@ COLUMN_GAP = 2.0
 """A horizontal gap wider than this many text heights ends a value (next column)."""
 BELOW_REACH = 2.6
 """A value line must start within this many label heights under the label."""
+ADDRESS_LINE_REACH = 1.3
+"""An address's next line is centred within this many line heights under the line before:
+further down starts another block (the next label, a SPECIMEN mark), not the address."""
 INDENT_TOLERANCE = 1.0
 """A value may start this many text heights left of its label."""
 BELOW_MAX_INDENT = 3.0
@@ -34,8 +37,39 @@ SPLIT_AT = re.compile(r"([/:])")
 
 
 def fold(text: str) -> str:
-    """Upper case, no accents, letters and digits only: for comparing labels."""
-    return re.sub(r"[^A-Z0-9]", "", strip_accents(text).upper())
+    """Upper case, no accents, letters and digits only (of any script: Urdu labels too): for
+    comparing labels."""
+    return re.sub(r"[\W_]", "", strip_accents(text).upper())
+
+
+def right_to_left(text: str) -> bool:
+    """Whether most letters of `text` are of a right-to-left script (Arabic, Urdu, Hebrew)."""
+    letters = [c for c in text if c.isalpha()]
+    rtl = sum(1 for c in letters if 0x0590 <= ord(c) <= 0x08FF or 0xFB1D <= ord(c) <= 0xFEFF)
+    return bool(letters) and rtl * 2 > len(letters)
+
+
+def _mirror_box(box: tuple[int, int, int, int], width: int) -> tuple[int, int, int, int]:
+    return (width - box[2], box[1], width - box[0], box[3])
+
+
+def mirror_rtl(lines: list[TextLine], width: int) -> list[TextLine]:
+    """Right-to-left lines seen in a mirror (x -> width - x, words in reading order): a label
+    whose value starts under its right edge then reads like a left-to-right one, and a value's
+    words join in reading order (Tesseract gives an Urdu line's words left to right). Other
+    lines are left as they are, so labels and values of the same script keep their places."""
+    out = []
+    for line in lines:
+        if not right_to_left(line.text):
+            out.append(line)
+            continue
+        words = tuple(
+            replace(w, box=_mirror_box(w.box, width))
+            for w in sorted(line.words, key=lambda w: -w.box[0])
+        )
+        text = " ".join(w.text for w in words)
+        out.append(replace(line, text=text, box=_mirror_box(line.box, width), words=words))
+    return out
 
 
 @dataclass(frozen=True)
@@ -200,12 +234,15 @@ def address_runs(
     height = max(1.0, float(y1 - hit.box(lines)[1]))
     runs: list[list[Word]] = []
     bottom = float(y1)
+    reach = BELOW_REACH
     for _ in range(max_lines):
-        run = _below(lines, lines[hit.line], (x0, bottom, float("inf"), height), all_labels)
+        run = _below(lines, lines[hit.line], (x0, bottom, float("inf"), height), all_labels, reach)
         if not run or any(w in r for r in runs for w in run):
             break
         runs.append(run)
         bottom = float(max(w.box[3] for w in run))
+        line_height = bottom - min(w.box[1] for w in run)
+        reach = ADDRESS_LINE_REACH * line_height / height
     return runs
 
 
@@ -230,14 +267,19 @@ def _right(
 
 
 def _below(
-    lines: list[TextLine], line: TextLine, geom: tuple[float, float, float, float], labels: set[str]
+    lines: list[TextLine],
+    line: TextLine,
+    geom: tuple[float, float, float, float],
+    labels: set[str],
+    reach: float = BELOW_REACH,
 ) -> list[Word]:
-    """The first run under the label, in its column (Tesseract line boxes may overlap it)."""
+    """The first run under the label, in its column (Tesseract line boxes may overlap it),
+    centred within `reach` label heights of `geom`'s bottom."""
     x0, y1, x_end, height = geom
     below = [
         other for other in lines
         if other is not line and other.box[2] > x0 and other.box[0] < x_end
-        and y1 - 0.2 * height < (other.box[1] + other.box[3]) / 2 < y1 + BELOW_REACH * height
+        and y1 - 0.2 * height < (other.box[1] + other.box[3]) / 2 < y1 + reach * height
     ]  # fmt: skip
     for other in sorted(below, key=lambda ln: ln.box[1]):
         skip = covered(other, labels)

@@ -27,6 +27,8 @@ from openkyc.vision.document.viz.extract import (
     address_runs,
     find_labels,
     fold,
+    mirror_rtl,
+    right_to_left,
     split_lines,
     value_candidates,
     zone_words,
@@ -186,8 +188,9 @@ def restore_cut_names(
 def extract_fields(
     lines: list[TextLine], layout: Layout, size: tuple[int, int], use_zones: bool
 ) -> dict[str, FieldValue]:
-    """Fields of `layout` found in `lines` (page of `size` = (width, height))."""
-    lines = split_lines(lines)
+    """Fields of `layout` found in `lines` (page of `size` = (width, height)). Right-to-left
+    lines are read in a mirror (`mirror_rtl`); their values' boxes are given back unmirrored."""
+    lines = split_lines(mirror_rtl(lines, size[0]))
     hits = find_labels(lines, layout.fields)
     all_labels = {fold(label) for zone in layout.fields for label in zone.labels}
     all_labels |= {fold(label) for label in IGNORED_LABELS}
@@ -200,13 +203,20 @@ def extract_fields(
                 runs = [[w for run in address_runs(lines, hit, all_labels) for w in run]]
             value = next((v for run in runs if (v := _field(zone, run, engine))), None)
             if value:
-                out[zone.name] = value
+                out[zone.name] = _unmirrored(value, size[0])
                 break
         if zone.name not in out and use_zones:
             value = _field(zone, zone_words(lines, zone, *size), engine)
             if value:
                 out[zone.name] = value
     return out
+
+
+def _unmirrored(value: FieldValue, width: int) -> FieldValue:
+    if value.box is None or not right_to_left(value.raw):
+        return value
+    x0, y0, x1, y1 = value.box
+    return replace(value, box=(width - x1, y0, width - x0, y1))
 
 
 def _pick_layout(lines: list[TextLine], size: tuple[int, int]) -> Layout:

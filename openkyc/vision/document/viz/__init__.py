@@ -15,8 +15,9 @@ Public API:
 
 Field names: surname, given_names, full_name, father_name, birth_date, birth_place, sex,
 nationality, country_of_stay, issuing_country, document_type, document_number, issue_date,
-expiry_date, address (card backs). Dates are ISO 8601, countries alpha-3 (ICAO codes such
-as D allowed), sex M/F/X.
+expiry_date, address and permanent_address (card backs; Urdu ones in Urdu script). Dates are
+ISO 8601, countries alpha-3 (ICAO codes such as D allowed), sex M/F/X. Right-to-left lines
+(Arabic, Urdu) are extracted in a mirror, so their values read in order (`extract.mirror_rtl`).
 
 Engines: Tesseract 5 (Debian binary, `fra`/`eng`/`ara`/`urd`, `Latin` for names) reads first
 because it keeps accents; RapidOCR (`rapidocr_onnxruntime`) fills fields Tesseract missed.

@@ -102,6 +102,31 @@ def test_bad_inputs(api_module: OpenKYC, specimen: bytes) -> None:
     assert hint.json()["error"]["details"]["errors"][0]["field"] == "body.country_hint"
 
 
+def test_the_back_image_gives_the_address(api_module: OpenKYC, specimen: bytes) -> None:
+    import io
+
+    from PIL import Image
+
+    from openkyc.vision.document.layouts.render import render_back
+
+    buffer = io.BytesIO()
+    Image.fromarray(render_back("fra_cni_2021").rgb).save(buffer, format="PNG")
+    back = _b64(buffer.getvalue())
+    body = api_module.post(
+        "/v1/document/ocr", {"image_front_base64": _b64(specimen), "image_back_base64": back}
+    ).json()
+    fields = body["fields"]
+    assert fields["address"]["value_accented"] == "12 RUE DES ÉCOLES 75005 PARIS"
+    assert fields["address"]["side"] == "back"
+    assert fields["surname"]["value"] == "COLLINS"
+    assert fields["surname"]["side"] == "front"
+    corrupt = api_module.post(
+        "/v1/document/ocr",
+        {"image_front_base64": _b64(specimen), "image_back_base64": back[:400]},
+    ).json()
+    assert corrupt["error"]["details"]["field"] == "image_back_base64"
+
+
 def test_pack_rules_reach_validation(api_module: OpenKYC) -> None:
     """A rendered Pakistani CNIC whose last digit says male while the card says female."""
     import io

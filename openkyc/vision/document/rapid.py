@@ -4,7 +4,8 @@ printed-zone reader.
 A RapidOCR instance keeps per-call state, so one instance serves one call at a time. Instead
 of one instance behind a lock (which made two workers wait for each other's detector), calls
 borrow an instance from a small pool and return it: as many instances exist as calls ever ran
-at once (two or three on the 2-core machine, ~40 MB each).
+at once (two to four on the 2-core machine, ~40 MB each: the printed-zone pass borrows a
+second instance to recognise half its runs, `viz.engines._SplitRecogniser`).
 """
 
 from __future__ import annotations

@@ -151,3 +151,14 @@ def test_mrz_lines_are_found_with_the_name_line_stacked_on_them() -> None:
     assert mrz_texts(lines) == [lines[2].text, lines[3].text]
     rapid = [replace(line, engine="rapidocr") for line in lines]  # another engine's model
     assert mrz_texts(rapid) == []
+
+
+def test_runs_recognised_in_two_halves_read_as_in_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    from openkyc.vision.document.viz import engines
+
+    page = render_specimen("passport").rgb
+    halves = rapidocr_lines(page)
+    assert len(halves) >= engines.SPLIT_MIN_RUNS  # the page was split
+    monkeypatch.setattr(engines, "SPLIT_MIN_RUNS", 10**6)
+    whole = rapidocr_lines(page)
+    assert [(line.text, line.box) for line in halves] == [(line.text, line.box) for line in whole]

@@ -247,7 +247,8 @@ def majority_names(result: MrzResult, others: dict[str, tuple[str, ...]]) -> Mrz
     """The reported read with its names as most engines read them, character by character.
 
     For a zone that is not accepted because no second engine read its names the same: each
-    letter of the reported names is the one at least two of the three engines read in its
+    letter of the reported names is the one at least two of the voters (the three engines;
+    with the printed zone's read of the zone as a fourth, `read.with_printed_read`) read in its
     place (aligned as `align` does; digits read as the letters they stand for, since a name
     holds letters only), else the reported engine's; its fillers stay where they are. A
     name each engine misread in a different place (`EMIKNSDN`, `ERIKSSON`, `ERIKSSON`)

@@ -213,3 +213,14 @@ def test_a_back_with_nothing_readable_adds_nothing() -> None:
     alone, _ = reader.read(reader.Evidence(front, None))
     both, _ = reader.read(reader.Evidence(front, blank))
     assert both.fields == alone.fields
+
+
+def test_a_card_scanned_to_its_edges_is_read() -> None:
+    # a tight scan (as mobile SDKs crop): its portrait frame was taken for the card's outline
+    specimen = render_specimen("civ_cni")
+    document, portrait = reader.read(reader.Evidence(specimen.rgb, None))
+    assert document.quality.refusals == []
+    assert document.layout == "civ_cni"
+    assert document.fields["surname"].value == "KOUASSI"
+    assert document.fields["document_number"].value == "CI005881234"
+    assert portrait is not None

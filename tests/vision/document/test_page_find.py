@@ -82,3 +82,15 @@ def test_small_photo_is_refused_for_resolution() -> None:
     )
     result = find_document(np.asarray(tiny, np.uint8))
     assert "low_resolution" in {r.code for r in result.refusals}
+
+
+@pytest.mark.parametrize("pack", ["civ_cni", "fra_cni_2021", "pak_cnic", "ben_cni"])
+def test_a_card_scanned_to_its_edges_is_the_page_not_its_portrait_frame(pack: str) -> None:
+    # the portrait's frame is a card-shaped box on a tight scan: it was warped as the card, a
+    # quarter turn off, and refused as blurred and low-resolution
+    scan = render_specimen(pack).rgb
+    result = find_document(scan)
+    assert not result.found  # the scan itself is the page
+    assert result.rotation == 0
+    assert result.readable, result.refusals
+    assert find_document(photograph(scan, seed=1)).found  # on a table, the outline is found

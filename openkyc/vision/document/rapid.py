@@ -23,7 +23,11 @@ RAPIDOCR_OPTIONS: dict[str, Any] = {
 }
 """One onnxruntime thread (1.13 s -> 0.70 s per ID-1 page on the shared 2 cores: workers run
 side by side) and no upscaling for detection (the default scales the short side up to
-736 px): the detector sees the image at up to 960 px, where MRZ characters stay >= ~10 px.
+736 px). Under `limit_type="max"` RapidOCR 1.4.4 does not use `det_limit_side_len`: it
+detects an image under 960 px at 960, one under 1500 at 1500 (a 1250 px passport page at
+full size, ~430 ms here). The MRZ locator shrinks its images itself (`mrz.locate`); the
+printed-zone pass keeps the full page: at 960 px it lost runs (23 -> 10 on a German visa,
+7 -> 2 on a photo of a table; tried in session 10).
 Text runs are recognised one at a time: in batches of 6 every run is padded to the widest
 (4.0 -> 2.4 s on one passport page of 22 runs)."""
 

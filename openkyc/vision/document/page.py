@@ -29,6 +29,7 @@ from openkyc.vision.document.page_quality import (
     Refusal,
     grade,
     is_paper_white,
+    px_per_mm,
     refusals,
     touching,
 )
@@ -56,9 +57,7 @@ FRAME_ASPECT_TOL = 0.05
 TIGHT_SCAN_ASPECT_TOL = 0.05
 TIGHT_SCAN_SHARE = 0.5
 """A box printed on a tight scan covers less than this of it (a portrait frame: ~15 %)."""
-DOCUMENT_ASPECTS: dict[PageFormat, float] = {"ID1": 85.6 / 53.98, "ID3": 125.0 / 88.0}
-"""Width / height of ID-1 cards and ID-3 passport pages (ID-2 is as ID-3 within the
-tolerance)."""
+
 ASPECT_RANGE = (1.25, 1.80)
 """Width/height of accepted quads: ID-1 1.586, ID-2 1.419, ID-3 1.420, with perspective slack."""
 
@@ -155,25 +154,20 @@ def _inside_tight_scan(quad: FloatArray, img: UInt8Array) -> bool:
     """Whether `quad` is a box printed on a document scanned or cropped to its edges (the
     portrait's frame, warped as the card a quarter turn off, on flat SPECIMEN cards) rather
     than the document: it covers less than TIGHT_SCAN_SHARE of the photo and as a card it
-    would be refused for resolution, while the photo is shaped like a document (ID-1 or ID-3,
-    within TIGHT_SCAN_ASPECT_TOL) and has the resolution as a whole. A small card far away on
+    would be refused for resolution, while the photo is shaped like a document (ID-1, ID-2 or
+    ID-3, within TIGHT_SCAN_ASPECT_TOL) and has the resolution as a whole. A small card far away on
     a table is still found, and refused. (A passport page's portrait frame makes a plausible
     card at 6 px/mm: there, the reader's rule that the page must hold its MRZ gives way to
     the whole photo.) No image of the dataset is affected."""
     height, width = img.shape[:2]
     aspect = max(height, width) / min(height, width)
-    shaped = [
-        fmt
-        for fmt, ratio in DOCUMENT_ASPECTS.items()
-        if abs(aspect - ratio) < TIGHT_SCAN_ASPECT_TOL
-    ]
+    shaped = [mm for mm in PAGE_MM.values() if abs(aspect - mm[0] / mm[1]) < TIGHT_SCAN_ASPECT_TOL]
     if not shaped:
         return False
-    quad_mm = PAGE_MM[guess_format(_aspect(quad))][0]
-    quad_px = float(np.linalg.norm(quad[1] - quad[0]) + np.linalg.norm(quad[2] - quad[3])) / 2
-    whole = max(height, width) / PAGE_MM[shaped[0]][0]
+    as_card = px_per_mm(quad, guess_format(_aspect(quad)))
+    whole = max(height, width) / shaped[0][0]
     share = cv2.contourArea(quad.reshape(-1, 1, 2)) / float(height * width)
-    return bool(share < TIGHT_SCAN_SHARE and quad_px / quad_mm < MIN_PX_PER_MM <= whole)
+    return bool(share < TIGHT_SCAN_SHARE and as_card < MIN_PX_PER_MM <= whole)
 
 
 def _is_frame(quad: FloatArray, shape: tuple[int, ...]) -> bool:

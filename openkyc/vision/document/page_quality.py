@@ -64,16 +64,21 @@ def touching(quad: FloatArray, shape: tuple[int, ...]) -> int:
     )
 
 
+def px_per_mm(quad: FloatArray, fmt: PageFormat) -> float:
+    """Pixels per millimetre of a document of format `fmt` whose corners are `quad`."""
+    width_px = float(np.linalg.norm(quad[1] - quad[0]) + np.linalg.norm(quad[2] - quad[3])) / 2
+    return width_px / PAGE_MM[fmt][0]
+
+
 def grade(page: UInt8Array, quad: FloatArray, shape: tuple[int, ...], fmt: PageFormat) -> Quality:
     """The warped `page`'s quality; `quad`: its corners in the photo of `shape` it came from."""
     gray = cv2.cvtColor(page, cv2.COLOR_RGB2GRAY)
     sharp = float(cv2.Laplacian(gray, cv2.CV_64F).var()) / SHARPNESS_REF
     clipped = float(np.mean(np.all(page >= GLARE_LEVEL, axis=2)))
-    width_px = float(np.linalg.norm(quad[1] - quad[0]) + np.linalg.norm(quad[2] - quad[3])) / 2
     return Quality(
         sharpness=round(min(1.0, sharp), 3),
         glare=round(clipped, 4),
-        resolution=round(width_px / PAGE_MM[fmt][0], 2),
+        resolution=round(px_per_mm(quad, fmt), 2),
         cropping=touching(quad, shape) / 4,
     )
 

@@ -337,8 +337,9 @@ def decide(
                 "check digits pass but no second engine confirmed the "
                 f"{', '.join(f.replace('_', ' ') for f in missing)} (no check digit covers them)"
             )
-            unvoted = result if "names" in missing else None
+            unvoted = None
             if "names" in missing:
+                unvoted = result
                 voted = majority_names(result, {n: t for n, t in as_read.items() if n != name})
                 if voted is not result:
                     reason += (

@@ -49,7 +49,8 @@ def right_to_left(text: str) -> bool:
     return bool(letters) and rtl * 2 > len(letters)
 
 
-def _mirror_box(box: tuple[int, int, int, int], width: int) -> tuple[int, int, int, int]:
+def mirror_box(box: tuple[int, int, int, int], width: int) -> tuple[int, int, int, int]:
+    """A box seen in a mirror of a page `width` wide (its own inverse)."""
     return (width - box[2], box[1], width - box[0], box[3])
 
 
@@ -64,11 +65,11 @@ def mirror_rtl(lines: list[TextLine], width: int) -> list[TextLine]:
             out.append(line)
             continue
         words = tuple(
-            replace(w, box=_mirror_box(w.box, width))
+            replace(w, box=mirror_box(w.box, width))
             for w in sorted(line.words, key=lambda w: -w.box[0])
         )
         text = " ".join(w.text for w in words)
-        out.append(replace(line, text=text, box=_mirror_box(line.box, width), words=words))
+        out.append(replace(line, text=text, box=mirror_box(line.box, width), words=words))
     return out
 
 

@@ -27,6 +27,7 @@ from openkyc.vision.document.viz.extract import (
     address_runs,
     find_labels,
     fold,
+    mirror_box,
     mirror_rtl,
     right_to_left,
     split_lines,
@@ -215,8 +216,7 @@ def extract_fields(
 def _unmirrored(value: FieldValue, width: int) -> FieldValue:
     if value.box is None or not right_to_left(value.raw):
         return value
-    x0, y0, x1, y1 = value.box
-    return replace(value, box=(width - x1, y0, width - x0, y1))
+    return replace(value, box=mirror_box(value.box, width))
 
 
 def _pick_layout(lines: list[TextLine], size: tuple[int, int]) -> Layout:

@@ -5,7 +5,7 @@
 Renders the backs the project draws (`layouts.render.BACKS`: the French 2021 card's address
 and issue date, the Pakistani CNIC's present and permanent address in Urdu), each as a flat
 page and as a phone photo (`photograph`: perspective, 8 degrees, blur, JPEG), and reads each
-as the reader reads a back (`documents.reader._read_back`: labels only, the front pack's
+as the reader reads a back (`documents.back.read_back`: labels only, the front pack's
 languages: `urd` for a CNIC). A value is exact when its `value_accented` equals the printed
 text, lines joined by a space. Synthetic only: the dataset has no CNIC back.
 """
@@ -17,10 +17,9 @@ import json
 import statistics
 import time
 
-from openkyc.documents import reader
+from openkyc.documents import back as backs
 from openkyc.vision.document.layouts.normalize import clean_accented, normalise_date
 from openkyc.vision.document.layouts.render import BACKS, photograph, render_back
-from openkyc.vision.document.mrz.read import MrzRead
 from openkyc.vision.document.viz import VizResult
 
 
@@ -28,10 +27,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seeds", type=int, default=5)
     args = parser.parse_args()
-    no_mrz = MrzRead(None, False, "", None, 0, None)
     report: dict[str, dict[str, object]] = {}
     for pack, (fields, _) in BACKS.items():
-        languages = reader._back_languages(VizResult({}, (), pack))
+        languages = backs.languages(VizResult({}, (), pack))
         exact = {f.name: 0 for f in fields}
         misses: list[str] = []
         times = []
@@ -40,7 +38,7 @@ def main() -> None:
             for photo in (False, True):
                 image = photograph(back.rgb, seed=seed, rotation=8.0) if photo else back.rgb
                 started = time.perf_counter()
-                read = reader._read_back(image, no_mrz, "front", languages)
+                read = backs.read_back(image, None, languages)
                 times.append((time.perf_counter() - started) * 1000)
                 for field in fields:
                     printed = back.values[field.name].replace("\n", " ")

@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 from openkyc.documents.schemas import Check, DocumentRead
+from openkyc.vision.document.mrz.icao import uncovered_fields
 
 _NUMBER = re.compile(r"^[A-Z0-9]{5,20}$")
 
@@ -53,12 +54,13 @@ def _mrz_checks(document: DocumentRead) -> list[Check]:
 
 
 def _mrz_names_field(format_: str, lines: list[str]) -> str | None:
-    """The MRZ's name field: line 1 from position 6 (TD2, TD3, visas), TD1's line 3."""
-    if format_ == "TD1" and len(lines) == 3:
-        return lines[2]
-    if format_ in {"TD2", "TD3", "MRVA", "MRVB"} and lines:
-        return lines[0][5:]
-    return None
+    """The MRZ's name field (`icao.uncovered_fields`); None for the 1988 French card, whose
+    surname and given names have fields of their own, or lines too few for the format."""
+    spans = uncovered_fields(format_, len(lines[0])) if lines else {}
+    if "names" not in spans:
+        return None
+    line, start, end = spans["names"]
+    return lines[line][start:end] if line < len(lines) else None
 
 
 def _date(document: DocumentRead, name: str) -> dt.date | None:

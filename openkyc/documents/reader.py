@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from PIL import Image
 
+from openkyc.documents import back
 from openkyc.documents.schemas import (
     Check,
     CheckDigitOut,
@@ -21,11 +22,12 @@ from openkyc.documents.schemas import (
     FieldValue,
     MrzOut,
     Quality,
+    Side,
 )
 from openkyc.kit.text import fold
 from openkyc.vision.document.classify import Detected as Detected_
 from openkyc.vision.document.classify import classify, layout_for
-from openkyc.vision.document.layouts import get_layout, layout_rules
+from openkyc.vision.document.layouts import layout_rules
 from openkyc.vision.document.mrz.read import MrzRead, read_mrz, with_printed_read
 from openkyc.vision.document.page import (
     PageResult,
@@ -49,11 +51,6 @@ MRZ_UNACCEPTED_CONFIDENCE = 0.5
 NAME_FIELDS = ("surname", "given_names")
 MRZ_ON_BACK = frozenset({"TD1"})
 """MRZ formats printed on the back of the card, away from the names."""
-BACK_LANGUAGES = {"pak_cnic": ("urd",)}
-"""Tesseract models for a back whose language is not its front's."""
-DEFAULT_BACK_LANGUAGES = ("fra",)
-BACKS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="document-back")
-"""Reads of the back's printed zone, beside the rest of the front's work."""
 
 
 @dataclass(frozen=True)
@@ -67,7 +64,7 @@ def decode(data: bytes) -> np.ndarray:
     return np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
 
 
-def _mrz(evidence: Evidence) -> tuple[MrzRead, str]:
+def _mrz(evidence: Evidence) -> tuple[MrzRead, Side]:
     front = read_mrz(evidence.front)
     if (front.result is None or not front.accepted) and evidence.back is not None:
         back = read_mrz(evidence.back)
@@ -95,7 +92,7 @@ def _confirm_names(mrz: MrzRead, viz: VizResult | None) -> MrzRead:
     )
 
 
-def _vote_with_printed(mrz: MrzRead, viz: VizResult | None, side: str) -> MrzRead:
+def _vote_with_printed(mrz: MrzRead, viz: VizResult | None, side: Side) -> MrzRead:
     """Names of a zone not accepted, voted again with the printed-zone reader's own read of
     the MRZ (Tesseract `fra` on the whole page) as a fourth voter; only for a zone read on
     the page that was read."""
@@ -105,7 +102,7 @@ def _vote_with_printed(mrz: MrzRead, viz: VizResult | None, side: str) -> MrzRea
     return with_printed_read(mrz, printed) if printed else mrz
 
 
-def _mrz_out(read: MrzRead, side: str) -> MrzOut | None:
+def _mrz_out(read: MrzRead, side: Side) -> MrzOut | None:
     result = read.result
     if result is None:
         return None
@@ -137,7 +134,7 @@ def _printed(mrz: MrzRead, viz: VizResult | None) -> dict[str, VizField]:
     return add_accents(viz.page_rgb, fields) if viz.page_rgb is not None else fields
 
 
-def _fields(mrz: MrzRead, viz: VizResult | None, side: str) -> dict[str, FieldValue]:
+def _fields(mrz: MrzRead, viz: VizResult | None, side: Side) -> dict[str, FieldValue]:
     fields: dict[str, FieldValue] = {}
     for name, printed_value in _printed(mrz, viz).items():
         fields[name] = FieldValue(
@@ -176,7 +173,7 @@ def _fields(mrz: MrzRead, viz: VizResult | None, side: str) -> dict[str, FieldVa
             value_accented=accented,
             confidence=confidence,
             source="mrz",
-            side="back" if side == "back" else "front",
+            side=side,
         )
     return fields
 
@@ -195,63 +192,14 @@ def _read_viz(
         return None
 
 
-def _back_languages(front: VizResult | None) -> tuple[str, ...]:
-    """Tesseract models for the back: its front pack's (a CNIC's back prints its address in
-    Urdu, `BACK_LANGUAGES`), else French, which keeps the accents of Latin-script addresses."""
-    if front is None:
-        return DEFAULT_BACK_LANGUAGES
-    return BACK_LANGUAGES.get(front.layout, get_layout(front.layout).languages)
-
-
-def _read_back(
-    image: np.ndarray, mrz: MrzRead, side: str, languages: tuple[str, ...]
-) -> VizResult | None:
-    """The printed zone of the back (address, issue date, authority), by printed labels only:
-    no pack describes backs. Turned upright by the MRZ when it was read there."""
-    turn = mrz.rotation if side == "back" and mrz.result is not None else None
-    page = find_document(image, upright=lambda: turn)
-    page_turn = None if turn is None else 0 if not page.found else (page.rotation - turn) % 360
-    try:
-        return read_printed_fields(
-            page.rgb,
-            layout="generic",
-            languages=languages,
-            use_zones=False,
-            fallback=False,
-            turned=lambda: page_turn,
-        )
-    except OcrError:
-        return None
-
-
-def _with_back(fields: dict[str, FieldValue], back: VizResult | None) -> dict[str, FieldValue]:
-    """`fields` with what only the back prints (the address, mostly): a field read on the
-    front, or given by the MRZ, is kept as it is. The names a TD1 card's MRZ gives on the back
-    are not taken from its printed zone either: the front prints them."""
-    if back is None:
-        return fields
-    out = dict(fields)
-    for name, value in back.fields.items():
-        if name in out or name in NAME_FIELDS or name == "full_name":
-            continue
-        out[name] = FieldValue(
-            value=value.value,
-            value_accented=value.value_accented,
-            confidence=round(value.confidence, 3),
-            source="viz",
-            side="back",
-        )
-    return out
-
-
-def _upright(mrz: MrzRead, side: str) -> int | None:
+def _upright(mrz: MrzRead, side: Side) -> int | None:
     """The front photo's clockwise turn to upright, from a zone read on it: the MRZ is read
     in both directions and the one that parses decides, which is surer than orientation
     detection on the whole photo (and saves a Tesseract run)."""
     return mrz.rotation if side == "front" and mrz.result is not None else None
 
 
-def _page_turn(page: PageResult, mrz: MrzRead, side: str) -> int | None:
+def _page_turn(page: PageResult, mrz: MrzRead, side: Side) -> int | None:
     """0, 90, 180 or 270: how far the found page must still turn to be upright, by the MRZ's
     direction; None when the MRZ does not tell (not read on the front). A whole photo without
     an outline was already turned by the MRZ (`find_document`)."""
@@ -263,7 +211,7 @@ def _page_turn(page: PageResult, mrz: MrzRead, side: str) -> int | None:
     return (page.rotation - turn) % 360
 
 
-def _page_holding_mrz(page: PageResult, mrz: MrzRead, side: str, photo: np.ndarray) -> PageResult:
+def _page_holding_mrz(page: PageResult, mrz: MrzRead, side: Side, photo: np.ndarray) -> PageResult:
     """The page that holds the MRZ read on the front, where the names are printed beside it.
 
     Every format but TD1 prints the MRZ on the side with the names: there, an outline around
@@ -310,7 +258,7 @@ def _portrait(page: PageResult, evidence: Evidence, turn: int | None = None) -> 
     return None
 
 
-def _turned_by_mrz(page: PageResult, mrz: MrzRead, side: str) -> PageResult | None:
+def _turned_by_mrz(page: PageResult, mrz: MrzRead, side: Side) -> PageResult | None:
     """The page turned upright (0 or 180 degrees) by the MRZ's direction; None when the MRZ
     does not tell. An outline does not tell 0 from 180 degrees: the MRZ does."""
     turn = _page_turn(page, mrz, side)
@@ -320,7 +268,7 @@ def _turned_by_mrz(page: PageResult, mrz: MrzRead, side: str) -> PageResult | No
 
 
 def _portrait_by_mrz(
-    page: PageResult, evidence: Evidence, mrz_read: Future[tuple[MrzRead, str]]
+    page: PageResult, evidence: Evidence, mrz_read: Future[tuple[MrzRead, Side]]
 ) -> tuple[bool, PortraitCrop | None]:
     """(searched, portrait): the portrait, once the MRZ says which way up the page is; not
     searched when it does not say (the printed zone's reading decides later)."""
@@ -378,7 +326,12 @@ def read(
         )
         mrz, side = mrz_read.result()
         back_read = (
-            BACKS.submit(_read_back, evidence.back, mrz, side, _back_languages(viz))
+            back.READS.submit(
+                back.read_back,
+                evidence.back,
+                mrz.rotation if side == "back" and mrz.result is not None else None,
+                back.languages(viz),
+            )
             if evidence.back is not None
             else None
         )
@@ -395,7 +348,7 @@ def read(
         page = flip_page(page)
     mrz = _vote_with_printed(_confirm_names(mrz, viz), viz, side)
     detected = classify([line.text for line in viz.lines] if viz else [], mrz=mrz.result)
-    fields = _with_back(_fields(mrz, viz, side), back_read.result() if back_read else None)
+    fields = back.with_back(_fields(mrz, viz, side), back_read.result() if back_read else None)
     rules = (
         [
             Check(name=c.name, status=c.status, message=c.message)

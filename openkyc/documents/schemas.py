@@ -10,6 +10,10 @@ DocumentType = Literal["passport", "id_card", "driver_license", "residence_permi
 Status = Literal["pass", "fail", "warn", "skip"]
 
 
+Side = Literal["front", "back"]
+"""Which image of the document a value was read on."""
+
+
 class DocumentRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     image_front_base64: str = Field(min_length=1, description="JPEG, PNG or WebP, ≤ 10 MB")
@@ -25,7 +29,7 @@ class FieldValue(BaseModel):
     value_accented: str | None = None
     confidence: float
     source: Literal["mrz", "viz"]
-    side: Literal["front", "back"] = Field(
+    side: Side = Field(
         "front", description="the image it was read on (the back gives e.g. the address)"
     )
 
@@ -45,7 +49,7 @@ class MrzOut(BaseModel):
     countries_valid: bool
     accepted: bool = Field(description="read reliably enough to be trusted (see reason)")
     reason: str
-    side: Literal["front", "back"]
+    side: Side
 
 
 class Detected(BaseModel):

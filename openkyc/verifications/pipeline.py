@@ -21,6 +21,7 @@ from openkyc.vision.face import (
     FaceError,
     compare_embeddings,
     crop_document_portrait,
+    embed_portrait,
     similarity_from_distance,
 )
 from openkyc.workflow.schemas import PipelineConfig
@@ -115,7 +116,7 @@ def _face_match(run: Run) -> None:
         run.findings["face"] = {"evaluated": False, "error": "selfie or document missing"}
         return
     try:
-        portrait = run.portrait or crop_document_portrait(front)
+        portrait = embed_portrait(run.portrait) if run.portrait else crop_document_portrait(front)
     except FaceError as exc:
         run.findings["face"] = {
             "evaluated": False,

@@ -39,7 +39,7 @@ from openkyc.vision.face.errors import (
     NoFaceFound,
 )
 from openkyc.vision.face.match import compare_embeddings, match
-from openkyc.vision.face.portrait import crop_document_portrait
+from openkyc.vision.face.portrait import crop_document_portrait, embed_portrait
 from openkyc.vision.face.types import (
     DetectedFace,
     Embedding,
@@ -77,6 +77,7 @@ __all__ = [
     "QualityGate",
     "compare_embeddings",
     "crop_document_portrait",
+    "embed_portrait",
     "distance_threshold_for_fmr",
     "face_engine",
     "fmr_for_threshold",

@@ -21,6 +21,7 @@ from openkyc.vision.face.types import (
     MultiFacePolicy,
     RGBImage,
 )
+from openkyc.vision.pool import Instances
 
 __all__ = ["DlibFaceEngine", "EmbeddingConfig", "EngineConfig", "QualityGate", "face_engine"]
 
@@ -72,35 +73,44 @@ class EngineConfig:
     embedding: EmbeddingConfig = field(default_factory=EmbeddingConfig)
 
 
-class DlibFaceEngine:
-    """HOG detection, 5-point alignment, 150 px chips and dlib's 128-D ResNet embeddings.
+class _Models:
+    """One set of dlib's detection models: they keep per-call buffers, so a set serves one
+    call at a time (`DlibFaceEngine` pools them)."""
 
-    Thread-safe: dlib's models keep per-call buffers, so every model call holds one lock; the
-    ResNet runs in ``descriptor`` (in this process, or in its helper processes).
-    """
-
-    name = "dlib"
-
-    def __init__(self, config: EngineConfig | None = None) -> None:
+    def __init__(self) -> None:
         import dlib
         import face_recognition_models as models
 
-        self.config = config or EngineConfig()
-        self._lock = threading.Lock()
-        self._detector: Any = dlib.get_frontal_face_detector()
+        self.detector: Any = dlib.get_frontal_face_detector()
         # The 5-point model is public domain; the 68-point one (iBUG 300-W) is non-commercial.
-        self._predictor: Any = dlib.shape_predictor(
-            models.pose_predictor_five_point_model_location()
-        )
+        five_points = models.pose_predictor_five_point_model_location()
+        self.predictor: Any = dlib.shape_predictor(five_points)
         self._cnn: Any = None  # the mmod CNN detector, loaded only if the fallback runs
 
-    def _cnn_detector(self) -> Any:
+    def cnn(self) -> Any:
         if self._cnn is None:
             import dlib
             import face_recognition_models as models
 
             self._cnn = dlib.cnn_face_detection_model_v1(models.cnn_face_detector_model_location())
         return self._cnn
+
+
+class DlibFaceEngine:
+    """HOG detection, 5-point alignment, 150 px chips and dlib's 128-D ResNet embeddings.
+
+    Thread-safe: each concurrent call borrows its own set of detection models (dlib releases
+    the GIL, so two searches use both cores); the ResNet runs in ``descriptor`` (in this
+    process, or in its helper processes).
+    """
+
+    name = "dlib"
+
+    def __init__(self, config: EngineConfig | None = None) -> None:
+        self.config = config or EngineConfig()
+        self._models: Instances[_Models] = Instances(_Models)
+        with self._models.borrow():  # load one set now: a missing model fails here
+            pass
 
     def analyze(
         self, image: ImageInput, *, policy: MultiFacePolicy = "largest", embed: bool = True
@@ -111,17 +121,18 @@ class DlibFaceEngine:
         """
         decoded = load(image)
         rgb = decoded.rgb
-        with self._lock:
-            found = find_faces(rgb, self._detector, self.config.detection, self._cnn_detector)
+        with self._models.borrow() as models:
+            found = find_faces(rgb, models.detector, self.config.detection, models.cnn)
             found = found[:MAX_FACES]
-            described = [self._describe(rgb, f, decoded.scale) for f in found]
+            described = [self._describe(rgb, f, decoded.scale, models) for f in found]
         if not described:
             raise NoFaceFound("no face found")
         faces = [face for face, _ in described]
         used, reason = _choose(tuple(faces), policy)
-        if used is not None and embed:
+        if used is not None:
             chip = described[used][1]
-            faces[used] = replace(faces[used], embedding=self.embed_chip(chip), chip=chip)
+            embedding = self.embed_chip(chip) if embed else None
+            faces[used] = replace(faces[used], embedding=embedding, chip=chip)
         return FaceAnalysis(tuple(faces), used, policy, reason, decoded.width, decoded.height)
 
     def embed_chip(self, chip: RGBImage, *, jitters: int | None = None) -> Embedding:
@@ -150,9 +161,11 @@ class DlibFaceEngine:
                 f"face sharpness {quality.sharpness:.1f} is below {gate.min_sharpness:.1f}"
             )
 
-    def _describe(self, rgb: RGBImage, found: Found, scale: float) -> tuple[DetectedFace, RGBImage]:
+    def _describe(
+        self, rgb: RGBImage, found: Found, scale: float, models: _Models
+    ) -> tuple[DetectedFace, RGBImage]:
         """Landmarks, chip and quality on the decoded image; sizes reported as given."""
-        points, chip = align(rgb, found.rect, self._predictor)
+        points, chip = align(rgb, found.rect, models.predictor)
         left, top, right, bottom = clip_rect(found.rect, rgb.shape[1], rgb.shape[0])
         box = FaceBox(
             round(left * scale),

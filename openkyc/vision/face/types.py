@@ -69,9 +69,9 @@ class FaceQuality:
 class DetectedFace:
     """One face: where it is, its 5 landmarks (x, y) and its quality.
 
-    ``embedding`` (128 float32, dlib ResNet space) and ``chip`` (the aligned 150x150 RGB face
-    it was computed from) are filled only for the face that was used: embedding is the
-    expensive step. Boxes, landmarks and pixel sizes are in pixels of the image as given.
+    ``chip`` (the aligned 150x150 RGB face) is kept only for the face that was used, and
+    ``embedding`` (128 float32, dlib ResNet space, computed from the chip) only when it was
+    asked for: embedding is the expensive step. Boxes, landmarks and pixel sizes are in pixels of the image as given.
     """
 
     box: FaceBox

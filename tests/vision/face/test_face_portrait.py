@@ -7,7 +7,7 @@ import pytest
 import skimage.data
 from face_images import jpeg, rescale
 
-from openkyc.vision.face import NoFaceFound, crop_document_portrait, match
+from openkyc.vision.face import NoFaceFound, crop_document_portrait, embed_portrait, match
 
 
 def _id_card(astronaut: np.ndarray) -> np.ndarray:
@@ -46,6 +46,22 @@ def test_portrait_found_once_is_matched_without_a_second_detection(
     assert reused.face_b.used is portrait.face
     assert (reused.face_b.image_width, reused.face_b.image_height) == (500, 320)
     assert abs(reused.similarity - again.similarity) < 0.02
+
+
+def test_portrait_cropped_without_embedding_is_embedded_later_the_same(
+    astronaut: np.ndarray,
+) -> None:
+    card = _id_card(astronaut)
+    cropped = crop_document_portrait(card, embed=False)
+    assert cropped.face.embedding is None
+    assert cropped.face.chip is not None
+    embedded = embed_portrait(cropped)
+    assert embedded.face.embedding is not None
+    assert embed_portrait(embedded) is embedded  # already embedded: nothing to do
+    direct = crop_document_portrait(card).face.embedding
+    assert direct is not None
+    assert float(np.linalg.norm(embedded.face.embedding - direct)) < 0.05
+    assert match(astronaut, embedded.analysis()).match
 
 
 def test_document_without_face_raises() -> None:

@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from openkyc.vision.document.rapid import RAPIDOCR
+from openkyc.vision.document.rapid import PAGE_DETECTORS, RAPIDOCR
 from openkyc.vision.document.tesseract import TesseractError, read_tsv
 from openkyc.vision.document.viz.types import TextLine, Word
 
@@ -126,14 +126,15 @@ class _SplitRecogniser:
 
 def rapidocr_read(rgb: UInt8Array) -> tuple[list[TextLine], float]:
     """RapidOCR lines and the median text-line angle in degrees (counter-clockwise positive).
-    The runs are recognised in two halves side by side (`_SplitRecogniser`)."""
-    with RAPIDOCR.borrow() as engine:
-        own = engine.text_rec
-        engine.text_rec = _SplitRecogniser(own)
+    The page is detected on two threads (`rapid.PAGE_DETECTORS`) and its runs are recognised
+    in two halves side by side (`_SplitRecogniser`)."""
+    with RAPIDOCR.borrow() as engine, PAGE_DETECTORS.borrow() as detector:
+        own_detector, own = engine.text_det, engine.text_rec
+        engine.text_det, engine.text_rec = detector, _SplitRecogniser(own)
         try:
             result, _ = engine(cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
         finally:
-            engine.text_rec = own
+            engine.text_det, engine.text_rec = own_detector, own
     lines, angles = [], []
     for points, text, score in result or []:
         pts = np.asarray(points, np.float32)

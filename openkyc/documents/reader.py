@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from functools import cache
 
 import numpy as np
 from PIL import Image
 
-from openkyc.documents import back
+from openkyc.documents import back, pages
 from openkyc.documents.schemas import (
     Check,
     CheckDigitOut,
@@ -32,29 +32,20 @@ from openkyc.vision.document.layouts import layout_rules
 from openkyc.vision.document.mrz.read import MrzRead, read_mrz, with_printed_read
 from openkyc.vision.document.page import (
     PageResult,
-    find_document,
     flip_page,
-    holds,
-    page_of_spread,
 )
 from openkyc.vision.document.viz import FieldValue as VizField
 from openkyc.vision.document.viz import OcrError, VizResult, read_printed_fields
 from openkyc.vision.document.viz.accents import add_accents
 from openkyc.vision.document.viz.guided import names_from_mrz, transliterates_to
 from openkyc.vision.document.viz.read import mrz_texts
-from openkyc.vision.face import FaceError, PortraitCrop, crop_document_portrait
-from openkyc.vision.face.portrait import ROTATIONS
+from openkyc.vision.face import PortraitCrop
 
 #: Confidence of a field from an accepted MRZ (check digits pass, a second read confirms what
 #: they do not cover) and from a zone that was read but not accepted.
 MRZ_ACCEPTED_CONFIDENCE = 0.99
 MRZ_UNACCEPTED_CONFIDENCE = 0.5
 NAME_FIELDS = ("surname", "given_names")
-MRZ_ON_BACK = frozenset({"TD1"})
-"""MRZ formats printed on the back of the card, away from the names."""
-SEARCHES = ThreadPoolExecutor(max_workers=2, thread_name_prefix="document-portrait")
-"""Portrait searches, two ways up at a time: dlib releases the GIL, and a search that finds
-nothing (a card's back, a page without a portrait) spends ~0.45 s in upsampled passes."""
 
 
 @dataclass(frozen=True)
@@ -196,108 +187,6 @@ def _read_viz(
         return None
 
 
-def _upright(mrz: MrzRead, side: Side) -> int | None:
-    """The front photo's clockwise turn to upright, from a zone read on it: the MRZ is read
-    in both directions and the one that parses decides, which is surer than orientation
-    detection on the whole photo (and saves a Tesseract run)."""
-    return mrz.rotation if side == "front" and mrz.result is not None else None
-
-
-def _page_turn(page: PageResult, mrz: MrzRead, side: Side) -> int | None:
-    """0, 90, 180 or 270: how far the found page must still turn to be upright, by the MRZ's
-    direction; None when the MRZ does not tell (not read on the front). A whole photo without
-    an outline was already turned by the MRZ (`find_document`)."""
-    turn = _upright(mrz, side)
-    if turn is None:
-        return None
-    if not page.found:
-        return 0
-    return (page.rotation - turn) % 360
-
-
-def _page_holding_mrz(page: PageResult, mrz: MrzRead, side: Side, photo: np.ndarray) -> PageResult:
-    """The page that holds the MRZ read on the front, where the names are printed beside it.
-
-    Every format but TD1 prints the MRZ on the side with the names: there, an outline around
-    something else (the portrait, a torn-off corner) gives way to the whole photo, turned
-    upright by the MRZ. (A TD1 card's MRZ is on its back: an outline beside it may well be
-    the front, photographed with it.) An outline a quarter turn off the MRZ is an open
-    passport photographed whole (both pages): it gives way to the page that holds the MRZ."""
-    turn = _upright(mrz, side)
-    if turn is None or mrz.box is None or mrz.result is None or not page.found:
-        return page
-    x, y, w, h = mrz.box
-    centre = (x + w / 2, y + h / 2)
-    if not holds(page, centre):
-        if mrz.result.format in MRZ_ON_BACK:
-            return page
-        return find_document(photo, upright=lambda: turn, outline=False)
-    if _page_turn(page, mrz, side) in (90, 270):
-        return page_of_spread(photo, page, centre, turn)
-    return page
-
-
-def _portrait(page: PageResult, evidence: Evidence, turn: int | None = None) -> PortraitCrop | None:
-    """The portrait on the page, else on the photo.
-
-    With the photo's clockwise turn to upright known (`turn`, the MRZ's), only that way up is
-    searched (on the page: what is left of that turn after the page's own rotation). Without
-    it, an outlined page is only in doubt between upright and upside down (its long edge is
-    level), and so is the photo at the page's rotation; a whole photo without an outline is
-    searched at every quarter turn. Each way up that finds no face costs ~0.45 s: the ways
-    up are searched two at a time (`SEARCHES`), and the first in this order that shows a
-    face is the portrait, as if they had been searched one after the other."""
-    tries: list[tuple[np.ndarray, tuple[int, ...]]] = []
-    if turn is not None:
-        tries = [(page.rgb, ((turn - page.rotation) % 360,))] if page.found else []
-        tries.append((evidence.front, (turn,)))
-    elif page.found:
-        level = (page.rotation, (page.rotation + 180) % 360)
-        tries = [(page.rgb, (0, 180)), (evidence.front, level)]
-    else:
-        tries = [(evidence.front, tuple((page.rotation + r) % 360 for r in ROTATIONS))]
-    searches = [
-        SEARCHES.submit(_search, image, rotation)
-        for image, rotations in tries
-        for rotation in rotations
-    ]
-    for search in searches:  # the first way up, in the order above, that shows a face
-        found = search.result()
-        if found is not None:
-            for later in searches:
-                later.cancel()
-            return found
-    return None
-
-
-def _search(image: np.ndarray, rotation: int) -> PortraitCrop | None:
-    try:
-        return crop_document_portrait(image, rotations=(rotation,), embed=False)
-    except FaceError:
-        return None
-
-
-def _turned_by_mrz(page: PageResult, mrz: MrzRead, side: Side) -> PageResult | None:
-    """The page turned upright (0 or 180 degrees) by the MRZ's direction; None when the MRZ
-    does not tell. An outline does not tell 0 from 180 degrees: the MRZ does."""
-    turn = _page_turn(page, mrz, side)
-    if turn not in (0, 180):
-        return None
-    return flip_page(page) if turn == 180 else page
-
-
-def _portrait_by_mrz(
-    page: PageResult, evidence: Evidence, mrz_read: Future[tuple[MrzRead, Side]]
-) -> tuple[bool, PortraitCrop | None]:
-    """(searched, portrait): the portrait, once the MRZ says which way up the page is; not
-    searched when it does not say (the printed zone's reading decides later)."""
-    mrz, side = mrz_read.result()
-    upright = _turned_by_mrz(page, mrz, side)
-    if upright is None:
-        return False, None
-    return True, _portrait(upright, evidence, _upright(mrz, side))
-
-
 def _quality(page: PageResult) -> Quality:
     q = page.quality
     return Quality.model_validate(
@@ -334,18 +223,20 @@ def read(
     # is, the portrait is searched that way up only, beside the printed-field read.
     with ThreadPoolExecutor(max_workers=2) as pool:
         mrz_read = pool.submit(_mrz, evidence)
-        page = find_document(evidence.front, upright=lambda: _upright(*mrz_read.result()))
-        by_mrz = pool.submit(_portrait_by_mrz, page, evidence, mrz_read)
-        aspect = page.rgb.shape[1] / max(1, page.rgb.shape[0])
-        layout = hinted_layout(document_hint, country_hint, aspect)
-        holding = cache(lambda: _page_holding_mrz(page, *mrz_read.result(), evidence.front))
-        # The slow pass runs only on the page that holds the MRZ: on another (an outline
-        # around the portrait, one page of a spread) its read would be thrown away.
+        first, confirmed = pages.first_page(evidence.front, mrz_read)
+        by_mrz = pool.submit(pages.portrait_by_mrz, first, evidence.front, mrz_read)
+        layout = hinted_layout(document_hint, country_hint, pages.aspect(first))
+        final = cache(
+            lambda: pages.final_page(first, confirmed(), *mrz_read.result(), evidence.front)
+        )
+        # The slow pass runs only on the page that holds the MRZ, turned as the MRZ says: on
+        # another (an outline around the portrait, one page of a spread, a photo taken the
+        # wrong way up) its read would be thrown away.
         viz = _read_viz(
-            page,
+            first,
             layout,
-            lambda: not mrz_read.result()[0].accepted and holding() is page,
-            lambda: _page_turn(page, *mrz_read.result()),
+            lambda: not mrz_read.result()[0].accepted and final() is first,
+            lambda: pages.page_turn(first, *mrz_read.result()),
         )
         mrz, side = mrz_read.result()
         back_read = (
@@ -358,13 +249,15 @@ def read(
             if evidence.back is not None
             else None
         )
-        first, page = page, holding()
-        if page is not first:  # read again on the page that holds the MRZ
-            viz = _read_viz(page, layout, lambda: not mrz.accepted, lambda: 0)
+        page = final()
+        if page is not first:  # read again on the page that holds the MRZ, upright
+            layout = hinted_layout(document_hint, country_hint, pages.aspect(page))
+            turn = 0 if confirmed() else pages.page_turn(page, mrz, side)
+            viz = _read_viz(page, layout, lambda: not mrz.accepted, lambda: turn)
         searched, portrait = by_mrz.result()
     # Which way up the page is: the MRZ says, else the printed zone's reading (Tesseract read
     # some upright specimens better upside down).
-    upright = _turned_by_mrz(page, mrz, side)
+    upright = pages.turned_by_mrz(page, mrz, side)
     if upright is not None:
         page = upright
     elif viz is not None and viz.turned == 180:
@@ -381,7 +274,9 @@ def read(
         else []
     )
     if not searched:
-        portrait = _portrait(page, evidence, _upright(mrz, side) if upright else None)
+        portrait = pages.portrait(
+            page, evidence.front, pages.upright_turn(mrz, side) if upright else None
+        )
     document = DocumentRead(
         detected=Detected(
             type=detected.type,

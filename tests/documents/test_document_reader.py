@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from openkyc.demo.specimen import passport
-from openkyc.documents import reader
+from openkyc.documents import pages, reader
 from openkyc.vision.document import page as page_module
 from openkyc.vision.document.layouts.render import photograph, render_specimen
 from openkyc.vision.face import PortraitCrop
@@ -29,6 +29,28 @@ def test_the_mrz_turns_a_whole_photo_upright_without_orientation_detection(
     assert not document.quality.document_found
     assert document.quality.rotation_deg == 90
     assert portrait is not None
+    # the printed zone was read turned as the MRZ says (again, if it started before the MRZ
+    # was read): the names' printed spelling comes from it
+    assert document.fields["surname"].value_accented == "COLLINS"
+
+
+def test_an_upright_whole_photo_is_read_once_while_the_mrz_is_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    reads: list[tuple[int, ...]] = []
+    read_printed = reader.read_printed_fields
+
+    def counted(page: np.ndarray, **kwargs: object) -> object:
+        reads.append(page.shape)
+        return read_printed(page, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(reader, "read_printed_fields", counted)
+    document, _ = reader.read(reader.Evidence(reader.decode(passport()), None))
+    assert document.mrz is not None
+    assert document.mrz.accepted
+    assert document.quality.rotation_deg == 0
+    assert len(reads) == 1
+    assert document.fields["given_names"].value_accented == "EILEEN MARIE"
 
 
 @pytest.mark.parametrize("rotation", [90.0, 180.0, 270.0])
@@ -97,7 +119,7 @@ def test_the_mrz_tells_the_portrait_search_which_way_up_to_look(
     rotation: float, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     searched: list[tuple[int, ...]] = []
-    crop = reader.crop_document_portrait
+    crop = pages.crop_document_portrait
 
     def recorded(
         image: np.ndarray, *, rotations: tuple[int, ...], embed: bool = True
@@ -105,7 +127,7 @@ def test_the_mrz_tells_the_portrait_search_which_way_up_to_look(
         searched.append(rotations)
         return crop(image, rotations=rotations, embed=embed)
 
-    monkeypatch.setattr(reader, "crop_document_portrait", recorded)
+    monkeypatch.setattr(pages, "crop_document_portrait", recorded)
     photo = photograph(render_specimen("passport").rgb, seed=3, rotation=rotation)
     document, portrait = reader.read(reader.Evidence(photo, None))
     assert document.mrz is not None
@@ -162,16 +184,16 @@ def test_an_outline_that_does_not_hold_the_mrz_gives_way_to_the_whole_photo() ->
     portrait_only = replace(
         whole, found=True, quad=((10.0, 10.0), (200.0, 10.0), (200.0, 150.0), (10.0, 150.0))
     )
-    page = reader._page_holding_mrz(portrait_only, mrz, "front", photo)
+    page = pages.page_holding_mrz(portrait_only, mrz, "front", photo)
     assert not page.found
     assert page.rotation == 0
     assert page.rgb.shape == whole.rgb.shape
     # an outline that holds the MRZ, the right way up, stays
-    assert reader._page_holding_mrz(whole, mrz, "front", photo) is whole
+    assert pages.page_holding_mrz(whole, mrz, "front", photo) is whole
     # a TD1 card's MRZ is on its back: an outline beside it may be the front, and stays
     assert mrz.result is not None
     back = replace(mrz, result=replace(mrz.result, format="TD1"))
-    assert reader._page_holding_mrz(portrait_only, back, "front", photo) is portrait_only
+    assert pages.page_holding_mrz(portrait_only, back, "front", photo) is portrait_only
 
 
 def test_the_page_cut_from_a_spread_is_graded_on_its_own() -> None:

@@ -1,0 +1,178 @@
+"""Which page of the photo is read, which way up, and where its portrait is: the choices the
+document reader makes from the outline, the MRZ's direction and its position (`reader`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+
+import numpy as np
+
+from openkyc.documents.schemas import Side
+from openkyc.vision.document.mrz.read import MrzRead
+from openkyc.vision.document.page import (
+    PageResult,
+    find_document,
+    flip_page,
+    holds,
+    page_of_spread,
+)
+from openkyc.vision.face import FaceError, PortraitCrop, crop_document_portrait
+from openkyc.vision.face.portrait import ROTATIONS
+
+MRZ_ON_BACK = frozenset({"TD1"})
+"""MRZ formats printed on the back of the card, away from the names."""
+SEARCHES = ThreadPoolExecutor(max_workers=2, thread_name_prefix="document-portrait")
+"""Portrait searches, two ways up at a time: dlib releases the GIL, and a search that finds
+nothing (a card's back, a page without a portrait) spends ~0.45 s in upsampled passes."""
+
+
+def upright_turn(mrz: MrzRead, side: Side) -> int | None:
+    """The front photo's clockwise turn to upright, from a zone read on it: the MRZ is read
+    in both directions and the one that parses decides, which is surer than orientation
+    detection on the whole photo (and saves a Tesseract run)."""
+    return mrz.rotation if side == "front" and mrz.result is not None else None
+
+
+def page_turn(page: PageResult, mrz: MrzRead, side: Side) -> int | None:
+    """0, 90, 180 or 270: how far the found page must still turn to be upright, by the MRZ's
+    direction; None when the MRZ does not tell (not read on the front). A whole photo without
+    an outline was already turned by the MRZ (`find_document`)."""
+    turn = upright_turn(mrz, side)
+    if turn is None:
+        return None
+    if not page.found:
+        return 0
+    return (page.rotation - turn) % 360
+
+
+def page_holding_mrz(page: PageResult, mrz: MrzRead, side: Side, photo: np.ndarray) -> PageResult:
+    """The page that holds the MRZ read on the front, where the names are printed beside it.
+
+    Every format but TD1 prints the MRZ on the side with the names: there, an outline around
+    something else (the portrait, a torn-off corner) gives way to the whole photo, turned
+    upright by the MRZ. (A TD1 card's MRZ is on its back: an outline beside it may well be
+    the front, photographed with it.) An outline a quarter turn off the MRZ is an open
+    passport photographed whole (both pages): it gives way to the page that holds the MRZ."""
+    turn = upright_turn(mrz, side)
+    if turn is None or mrz.box is None or mrz.result is None or not page.found:
+        return page
+    x, y, w, h = mrz.box
+    centre = (x + w / 2, y + h / 2)
+    if not holds(page, centre):
+        if mrz.result.format in MRZ_ON_BACK:
+            return page
+        return find_document(photo, upright=lambda: turn, outline=False)
+    if page_turn(page, mrz, side) in (90, 270):
+        return page_of_spread(photo, page, centre, turn)
+    return page
+
+
+def portrait(page: PageResult, photo: np.ndarray, turn: int | None = None) -> PortraitCrop | None:
+    """The portrait on the page, else on the photo.
+
+    With the photo's clockwise turn to upright known (`turn`, the MRZ's), only that way up is
+    searched (on the page: what is left of that turn after the page's own rotation). Without
+    it, an outlined page is only in doubt between upright and upside down (its long edge is
+    level), and so is the photo at the page's rotation; a whole photo without an outline is
+    searched at every quarter turn. Each way up that finds no face costs ~0.45 s: the ways
+    up are searched two at a time (`SEARCHES`), and the first in this order that shows a
+    face is the portrait, as if they had been searched one after the other."""
+    tries: list[tuple[np.ndarray, tuple[int, ...]]] = []
+    if turn is not None:
+        tries = [(page.rgb, ((turn - page.rotation) % 360,))] if page.found else []
+        tries.append((photo, (turn,)))
+    elif page.found:
+        level = (page.rotation, (page.rotation + 180) % 360)
+        tries = [(page.rgb, (0, 180)), (photo, level)]
+    else:
+        tries = [(photo, tuple((page.rotation + r) % 360 for r in ROTATIONS))]
+    searches = [
+        SEARCHES.submit(_search, image, rotation)
+        for image, rotations in tries
+        for rotation in rotations
+    ]
+    for search in searches:  # the first way up, in the order above, that shows a face
+        found = search.result()
+        if found is not None:
+            for later in searches:
+                later.cancel()
+            return found
+    return None
+
+
+def _search(image: np.ndarray, rotation: int) -> PortraitCrop | None:
+    try:
+        return crop_document_portrait(image, rotations=(rotation,), embed=False)
+    except FaceError:
+        return None
+
+
+def turned_by_mrz(page: PageResult, mrz: MrzRead, side: Side) -> PageResult | None:
+    """The page turned upright (0 or 180 degrees) by the MRZ's direction; None when the MRZ
+    does not tell. An outline does not tell 0 from 180 degrees: the MRZ does."""
+    turn = page_turn(page, mrz, side)
+    if turn not in (0, 180):
+        return None
+    return flip_page(page) if turn == 180 else page
+
+
+def portrait_by_mrz(
+    page: PageResult, photo: np.ndarray, mrz_read: Future[tuple[MrzRead, Side]]
+) -> tuple[bool, PortraitCrop | None]:
+    """(searched, portrait): the portrait, once the MRZ says which way up the page is; not
+    searched when it does not say (the printed zone's reading decides later)."""
+    mrz, side = mrz_read.result()
+    upright = turned_by_mrz(page, mrz, side)
+    if upright is None:
+        return False, None
+    return True, portrait(upright, photo, upright_turn(mrz, side))
+
+
+def first_page(
+    photo: np.ndarray, mrz_read: Future[tuple[MrzRead, Side]]
+) -> tuple[PageResult, Callable[[], bool]]:
+    """The page, found while the MRZ is being read, and `confirmed()`: whether it is turned
+    as the MRZ says (waits for the MRZ).
+
+    Without an outline the whole photo is the page, turned the way the MRZ reads (else as
+    Tesseract's orientation detection says). While the MRZ is still being read (most photos:
+    two in three on the benchmark), the photo is taken as upright, as most are, so the
+    printed zone's read starts at once on the core the MRZ read leaves idle; a photo the MRZ
+    finds turned is read again (`turned_photo`)."""
+    guessed = False
+
+    def upright() -> int | None:
+        nonlocal guessed
+        if mrz_read.done():
+            return upright_turn(*mrz_read.result())
+        guessed = True
+        return 0
+
+    page = find_document(photo, upright=upright)
+
+    def confirmed() -> bool:
+        return not guessed or upright_turn(*mrz_read.result()) == 0
+
+    return page, confirmed
+
+
+def turned_photo(guessed: PageResult, photo: np.ndarray, mrz: MrzRead, side: Side) -> PageResult:
+    """The whole photo turned as the MRZ says, or as orientation detection says when the MRZ
+    does not tell; the page taken as upright when that is what they say too."""
+    page = find_document(photo, upright=lambda: upright_turn(mrz, side))
+    return guessed if page.rotation == guessed.rotation else page
+
+
+def final_page(
+    first: PageResult, confirmed: bool, mrz: MrzRead, side: Side, photo: np.ndarray
+) -> PageResult:
+    """The page to read, once the MRZ is read: the page that holds it when the first page
+    was turned as it says, else the photo turned again."""
+    if confirmed:
+        return page_holding_mrz(first, mrz, side, photo)
+    return turned_photo(first, photo, mrz, side)
+
+
+def aspect(page: PageResult) -> float:
+    return int(page.rgb.shape[1]) / max(1, int(page.rgb.shape[0]))

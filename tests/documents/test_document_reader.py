@@ -122,10 +122,10 @@ def test_the_mrz_tells_the_portrait_search_which_way_up_to_look(
     crop = pages.crop_document_portrait
 
     def recorded(
-        image: np.ndarray, *, rotations: tuple[int, ...], embed: bool = True
+        image: np.ndarray, *, rotations: tuple[int, ...], embed: bool = True, framed: bool = False
     ) -> PortraitCrop:
         searched.append(rotations)
-        return crop(image, rotations=rotations, embed=embed)
+        return crop(image, rotations=rotations, embed=embed, framed=framed)
 
     monkeypatch.setattr(pages, "crop_document_portrait", recorded)
     photo = photograph(render_specimen("passport").rgb, seed=3, rotation=rotation)

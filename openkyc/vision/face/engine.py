@@ -113,16 +113,23 @@ class DlibFaceEngine:
             pass
 
     def analyze(
-        self, image: ImageInput, *, policy: MultiFacePolicy = "largest", embed: bool = True
+        self,
+        image: ImageInput,
+        *,
+        policy: MultiFacePolicy = "largest",
+        embed: bool = True,
+        detection: DetectionConfig | None = None,
     ) -> FaceAnalysis:
         """Find, align and measure every face; pick one by ``policy``; embed it if asked.
+        ``detection`` replaces the engine's detection settings for this call.
 
         Raises ImageUnreadable, NoFaceFound, or MultipleFaces under ``"reject"``.
         """
         decoded = load(image)
         rgb = decoded.rgb
+        settings = detection or self.config.detection
         with self._models.borrow() as models:
-            found = find_faces(rgb, models.detector, self.config.detection, models.cnn)
+            found = find_faces(rgb, models.detector, settings, models.cnn)
             found = found[:MAX_FACES]
             described = [self._describe(rgb, f, decoded.scale, models) for f in found]
         if not described:

@@ -71,7 +71,8 @@ class DetectedFace:
 
     ``chip`` (the aligned 150x150 RGB face) is kept only for the face that was used, and
     ``embedding`` (128 float32, dlib ResNet space, computed from the chip) only when it was
-    asked for: embedding is the expensive step. Boxes, landmarks and pixel sizes are in pixels of the image as given.
+    asked for: embedding is the expensive step. Boxes, landmarks and pixel sizes are in
+    pixels of the image as given.
     """
 
     box: FaceBox

@@ -41,18 +41,18 @@ def _make_rapidocr() -> Any:
 RAPIDOCR: Instances[Any] = Instances(_make_rapidocr)
 """Borrow with ``with RAPIDOCR.borrow() as engine: engine.text_det(...)``."""
 
-PAGE_DETECTOR_THREADS = 2
+DETECTOR_THREADS = 2
 """The printed-zone pass detects a whole page (upscaled to 1250 px: the detector finds small
 print on an upscaled page it misses at the photo's size) on two onnxruntime threads: it
 runs once the MRZ is read, when the second core is mostly idle (400 -> 240 ms on a
 1250 x 870 page, alone)."""
 
 
-def _make_page_detector() -> Any:
+def _make_detector() -> Any:
     from rapidocr_onnxruntime import RapidOCR
 
-    return RapidOCR(**{**RAPIDOCR_OPTIONS, "intra_op_num_threads": PAGE_DETECTOR_THREADS}).text_det
+    return RapidOCR(**{**RAPIDOCR_OPTIONS, "intra_op_num_threads": DETECTOR_THREADS}).text_det
 
 
-PAGE_DETECTORS: Instances[Any] = Instances(_make_page_detector)
-"""PP-OCRv4's text detector alone, on `PAGE_DETECTOR_THREADS` threads (`viz.engines`)."""
+DETECTORS: Instances[Any] = Instances(_make_detector)
+"""PP-OCRv4's text detector alone, on `DETECTOR_THREADS` threads (`viz.engines`)."""

@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from openkyc.vision.document.rapid import RAPIDOCR, RAPIDOCR_OPTIONS
+from openkyc.vision.document.rapid import DETECTORS, RAPIDOCR, RAPIDOCR_OPTIONS
 from openkyc.vision.imaging import rotate_grown, shrink
 
 RGB = npt.NDArray[np.uint8]
@@ -99,17 +99,19 @@ def _as_box(quad: npt.NDArray[Any]) -> TextBox:
 
 
 def text_boxes(
-    image: RGB, side: int = DETECT_SIDE, enlarge: bool = False
+    image: RGB, side: int = DETECT_SIDE, enlarge: bool = False, wide: bool = False
 ) -> tuple[list[TextBox], float]:
     """Text line boxes in `image` (RGB) and the scale from `image` to the detector's copy,
-    whose longest side is at most `side` px (exactly `side` when `enlarge`)."""
+    whose longest side is at most `side` px (exactly `side` when `enlarge`). `wide`: on the
+    two-thread detector (`rapid.DETECTORS`)."""
     small, scale = shrink(image, side)
     if enlarge and max(image.shape[:2]) < side:
         scale = side / max(image.shape[:2])
         size = (round(image.shape[1] * scale), round(image.shape[0] * scale))
         small = np.asarray(cv2.resize(image, size, interpolation=cv2.INTER_CUBIC), np.uint8)
-    with RAPIDOCR.borrow() as engine:
-        quads, _ = engine.text_det(cv2.cvtColor(small, cv2.COLOR_RGB2BGR))
+    with DETECTORS.borrow() if wide else RAPIDOCR.borrow() as engine:
+        detect = engine if wide else engine.text_det
+        quads, _ = detect(cv2.cvtColor(small, cv2.COLOR_RGB2BGR))
     if quads is None:
         return [], scale
     return [_as_box(q) for q in quads], scale

@@ -213,14 +213,14 @@ def _views(image: RGB) -> Iterator[_View]:
     if vertical_share(boxes) >= MIN_VERTICAL_SHARE:
         turned = np.ascontiguousarray(np.rot90(image, k=-1))
         matrix = np.array([[0, 1.0, 0], [-1.0, 0, height]])
-        yield _View(turned, 90.0, matrix, *text_boxes(turned))
+        yield _View(turned, 90.0, matrix, *text_boxes(turned, wide=True))
     angle = text_angle(boxes)
     if abs(angle) >= MIN_LEVEL_DEG:
         levelled, to_photo = level(image, angle)
-        found, scale = text_boxes(levelled, FALLBACK_DETECT_SIDE, enlarge=True)
+        found, scale = text_boxes(levelled, FALLBACK_DETECT_SIDE, enlarge=True, wide=True)
         yield _View(levelled, -angle, to_photo, found, scale)
     elif max(image.shape[:2]) < DETECT_SIDE:
-        found, scale = text_boxes(image, DETECT_SIDE, enlarge=True)
+        found, scale = text_boxes(image, DETECT_SIDE, enlarge=True, wide=True)
         yield _View(image, 0.0, _AS_IS, found, scale)
 
 

@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from openkyc.vision.document.rapid import PAGE_DETECTORS, RAPIDOCR
+from openkyc.vision.document.rapid import DETECTORS, RAPIDOCR
 from openkyc.vision.document.tesseract import TesseractError, read_tsv
 from openkyc.vision.document.viz.types import TextLine, Word
 
@@ -126,9 +126,9 @@ class _SplitRecogniser:
 
 def rapidocr_read(rgb: UInt8Array) -> tuple[list[TextLine], float]:
     """RapidOCR lines and the median text-line angle in degrees (counter-clockwise positive).
-    The page is detected on two threads (`rapid.PAGE_DETECTORS`) and its runs are recognised
+    The page is detected on two threads (`rapid.DETECTORS`) and its runs are recognised
     in two halves side by side (`_SplitRecogniser`)."""
-    with RAPIDOCR.borrow() as engine, PAGE_DETECTORS.borrow() as detector:
+    with RAPIDOCR.borrow() as engine, DETECTORS.borrow() as detector:
         own_detector, own = engine.text_det, engine.text_rec
         engine.text_det, engine.text_rec = detector, _SplitRecogniser(own)
         try:

@@ -102,3 +102,16 @@ def test_orientation_says_how_to_turn_the_page_upright(quarter_turns: int) -> No
     # np.rot90 turns anticlockwise; the page then needs as many quarter turns clockwise.
     turned = np.ascontiguousarray(np.rot90(specimen.rgb, quarter_turns))
     assert osd_rotation(turned) == (90 * quarter_turns) % 360
+
+
+def test_leptonica_writes_no_messages_to_stderr() -> None:
+    """Leptonica's box-clipping complaints inside Tesseract's layout analysis went to the
+    server's stderr; the module silences them when it loads."""
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("lept")
+    assert name is not None  # installed with libtesseract (scripts/install.sh)
+    leptonica = ctypes.CDLL(name)
+    severity = leptonica.setMsgSeverity(tesseract.LEPTONICA_SILENT)  # returns the old one
+    assert severity == tesseract.LEPTONICA_SILENT

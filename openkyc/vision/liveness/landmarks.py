@@ -7,9 +7,11 @@ Model: Google's ``face_landmarker.task`` (float16 v1, Apache-2.0, 478 points + 5
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import importlib.util
 import math
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -78,7 +80,9 @@ class FaceLandmarks:
             num_faces=max_faces,
             running_mode=vision.RunningMode.IMAGE,
         )
-        self._landmarkers = Instances(lambda: vision.FaceLandmarker.create_from_options(options))
+        self._landmarkers = Instances(
+            lambda: _closed_before_exit(vision.FaceLandmarker.create_from_options(options))
+        )
 
     def observe(self, rgb: NDArray[np.uint8]) -> FaceObservation:
         """Measure the largest face of one RGB frame."""
@@ -98,6 +102,19 @@ class FaceLandmarks:
             result.facial_transformation_matrixes[best],
             len(clouds),
         )
+
+
+def _closed_before_exit(landmarker: Any) -> Any:
+    """The landmarker, to be closed while MediaPipe can still run the call.
+
+    MediaPipe closes a landmarker when it is collected, through a thread pool; at
+    interpreter exit Python's thread pools are already shut down (in `threading`'s exit
+    hooks, before `atexit`'s), and every landmarker printed a traceback (`cannot schedule new
+    futures after shutdown`). Those hooks run newest first: one added now, after MediaPipe
+    made its pool, runs before the pools stop."""
+    register = getattr(threading, "_register_atexit", atexit.register)
+    register(landmarker.close)
+    return landmarker
 
 
 @lru_cache(maxsize=2)

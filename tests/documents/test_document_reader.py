@@ -251,3 +251,25 @@ def test_a_card_scanned_to_its_edges_is_read() -> None:
     assert document.fields["surname"].value == "KOUASSI"
     assert document.fields["document_number"].value == "CI005881234"
     assert portrait is not None
+
+
+def test_documents_read_side_by_side_read_as_they_do_alone() -> None:
+    """Concurrent requests share the pooled engines (dlib's detection models, the portrait
+    searches' threads, the two-thread text detector): each read is the same as alone."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    photos = [
+        np.ascontiguousarray(np.rot90(reader.decode(passport()))),
+        photograph(render_specimen("passport").rgb, seed=5, rotation=180.0),
+    ]
+
+    def summary(photo: np.ndarray) -> tuple[object, ...]:
+        document, portrait = reader.read(reader.Evidence(photo, None))
+        fields = {name: field.value for name, field in document.fields.items()}
+        box = None if portrait is None else (portrait.rotation_deg, portrait.crop_box)
+        return fields, document.quality.rotation_deg, box
+
+    alone = [summary(photo) for photo in photos]
+    with ThreadPoolExecutor(max_workers=4) as requests:
+        together = list(requests.map(summary, photos + photos))
+    assert together == alone + alone

@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
+from openkyc.documents import pages
 from openkyc.documents.schemas import FieldValue
 from openkyc.vision.document.layouts import get_layout
 from openkyc.vision.document.page import find_document
@@ -35,7 +36,7 @@ def read_back(image: np.ndarray, turn: int | None, models: tuple[str, ...]) -> V
     """The back's printed zone, by labels only; `turn`: the photo's clockwise turn to upright
     when the MRZ was read on it (None: the page's own reading decides)."""
     page = find_document(image, upright=lambda: turn)
-    page_turn = None if turn is None else 0 if not page.found else (page.rotation - turn) % 360
+    page_turn = pages.left_to_turn(page, turn)
     try:
         return read_printed_fields(
             page.rgb,

@@ -36,9 +36,14 @@ def upright_turn(mrz: MrzRead, side: Side) -> int | None:
 
 def page_turn(page: PageResult, mrz: MrzRead, side: Side) -> int | None:
     """0, 90, 180 or 270: how far the found page must still turn to be upright, by the MRZ's
-    direction; None when the MRZ does not tell (not read on the front). A whole photo without
-    an outline was already turned by the MRZ (`find_document`)."""
-    turn = upright_turn(mrz, side)
+    direction; None when the MRZ does not tell (not read on the front)."""
+    return left_to_turn(page, upright_turn(mrz, side))
+
+
+def left_to_turn(page: PageResult, turn: int | None) -> int | None:
+    """How far `page` must still turn to be upright when its photo must turn `turn` clockwise
+    (None: not known). A whole photo without an outline was already turned so
+    (`find_document`)."""
     if turn is None:
         return None
     if not page.found:

@@ -273,3 +273,87 @@ def test_documents_read_side_by_side_read_as_they_do_alone() -> None:
     with ThreadPoolExecutor(max_workers=4) as requests:
         together = list(requests.map(summary, photos + photos))
     assert together == alone + alone
+
+
+def _fallback_answers(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """What the reader answers each time the printed-zone read asks whether its RapidOCR
+    pass may run."""
+    answers: list[bool] = []
+    read_printed = reader.read_printed_fields
+
+    def asked(page: np.ndarray, **kwargs: object) -> object:
+        fallback = kwargs["fallback"]
+        assert callable(fallback)
+        answers.append(bool(fallback()))
+        return read_printed(page, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(reader, "read_printed_fields", asked)
+    return answers
+
+
+def test_a_zone_whose_check_digit_fails_is_not_followed_by_the_slow_printed_pass(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from openkyc.vision.document.layouts import render
+
+    drawn = render.mrz_lines
+
+    def wrong_birth_check(layout: object, values: object) -> list[str]:
+        lines = list(drawn(layout, values))  # type: ignore[arg-type]
+        digit = lines[1][19]
+        lines[1] = lines[1][:19] + str((int(digit) + 1) % 10) + lines[1][20:]
+        return lines
+
+    monkeypatch.setattr(render, "mrz_lines", wrong_birth_check)
+    photo = photograph(render_specimen("passport").rgb, seed=3)
+    answers = _fallback_answers(monkeypatch)
+    document, _ = reader.read(reader.Evidence(photo, None))
+    assert document.mrz is not None
+    assert not document.mrz.valid
+    assert not document.mrz.accepted
+    assert answers
+    assert not any(answers)
+
+
+def test_the_printed_pass_may_run_without_an_mrz_and_not_after_an_accepted_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    answers = _fallback_answers(monkeypatch)
+    card = np.full((600, 900, 3), 250, np.uint8)  # no outline, no MRZ
+    document, _ = reader.read(reader.Evidence(card, None))
+    assert document.mrz is None
+    assert answers == [True]
+    answers.clear()
+    document, _ = reader.read(reader.Evidence(reader.decode(passport()), None))
+    assert document.mrz is not None
+    assert document.mrz.accepted
+    assert answers
+    assert not any(answers)
+
+
+def test_names_awaiting_a_second_read_may_be_confirmed_by_the_printed_pass() -> None:
+    from openkyc.vision.document.mrz.icao import parse
+    from openkyc.vision.document.mrz.read import MrzRead
+    from openkyc.vision.document.specimen.compose import SpecimenFields, td3_lines
+
+    lines = list(
+        td3_lines(
+            SpecimenFields(
+                surname="OKAFOR", given_names="ADA", document_number="X1234567",
+                issuing_country="NGA", nationality="NGA", birth_date="900713", sex="F",
+                expiry_date="310101", optional_data="", document_code="P",
+            )
+        )
+    )  # fmt: skip
+    result = parse(lines)
+    assert result.check_digits_valid
+    pending = MrzRead(result, False, "", "ocrb", 0, None, unconfirmed=("names",))
+    assert pending.names_pending
+    assert reader.printed_pass(pending)
+    country = replace(pending, unconfirmed=("names", "nationality"))
+    assert not reader.printed_pass(country)
+    assert not reader.printed_pass(replace(pending, accepted=True, unconfirmed=()))
+    broken = parse([lines[0], lines[1][:19] + "0" + lines[1][20:]])
+    assert not broken.check_digits_valid
+    assert not reader.printed_pass(replace(pending, result=broken))
+    assert reader.printed_pass(MrzRead(None, False, "", None, 0, None))

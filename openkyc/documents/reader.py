@@ -231,9 +231,10 @@ def read(
     # The MRZ read (ONNX models) and the printed-field read (Tesseract), which both release
     # the GIL, run side by side; a photo without an outline is read as upright until the MRZ
     # says otherwise (`pages.first_page`). The slow RapidOCR pass over the printed zone runs
-    # only when the MRZ was not accepted: an accepted MRZ already gives the names, dates,
-    # number, nationality and sex. Once the MRZ tells which way up the page is, the portrait
-    # is searched that way up only, beside the printed-field read.
+    # only without an MRZ, or when the MRZ's names alone await confirmation (`printed_pass`):
+    # an accepted MRZ already gives the names, dates, number, nationality and sex. Once the
+    # MRZ tells which way up the page is, the portrait is searched that way up only, beside
+    # the printed-field read.
     with ThreadPoolExecutor(max_workers=2) as pool:
         mrz_read = pool.submit(_mrz, evidence)
         first, confirmed = pages.first_page(evidence.front, mrz_read)

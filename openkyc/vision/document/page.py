@@ -165,7 +165,7 @@ def _inside_tight_scan(quad: FloatArray, img: UInt8Array) -> bool:
     if not shaped:
         return False
     as_card = px_per_mm(quad, guess_format(_aspect(quad)))
-    whole = max(height, width) / shaped[0][0]
+    whole = max(height, width) / max(shaped)[0]  # ID-2 and ID-3 share a shape: the larger
     share = cv2.contourArea(quad.reshape(-1, 1, 2)) / float(height * width)
     return bool(share < TIGHT_SCAN_SHARE and as_card < MIN_PX_PER_MM <= whole)
 

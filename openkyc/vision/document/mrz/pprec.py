@@ -61,17 +61,15 @@ class MrzLineReader:
 
     def log_probs(self, crops: list[Gray]) -> list[FloatArray]:
         """Per-frame log-probabilities (T, 38) over the blank and MRZ_ALPHABET, per crop."""
-        if not crops:
-            return []
-        images = [_prepare(crop) for crop in crops]
-        width = max(image.shape[2] for image in images)
-        batch = np.zeros((len(images), 3, INPUT_HEIGHT, width), np.float32)
-        for index, image in enumerate(images):
-            batch[index, :, :, : image.shape[2]] = image
-        (probs,) = self._session.run(None, {"x": batch})
-        kept = np.asarray(probs, np.float32)[:, :, self._keep] + _FLOOR
-        kept /= kept.sum(axis=2, keepdims=True)
-        return [np.log(line) for line in kept]
+        return [self._line(_prepare(crop)) for crop in crops]
+
+    def _line(self, image: FloatArray) -> FloatArray:
+        """One line on its own: a batch of a zone's lines padded to the widest took 1.3-1.45x
+        as long as the same lines one by one on one onnxruntime thread (ADR 0202 section 16)."""
+        (probs,) = self._session.run(None, {"x": image[np.newaxis]})
+        kept = np.asarray(probs[0], np.float32)[:, self._keep] + _FLOOR
+        kept /= kept.sum(axis=1, keepdims=True)
+        return np.asarray(np.log(kept), np.float32)
 
 
 def _prepare(crop: Gray) -> FloatArray:

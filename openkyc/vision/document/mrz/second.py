@@ -5,6 +5,7 @@ the OCR-B read field by field."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -25,6 +26,11 @@ MIN_LINE_CHARS = 26  # shorter reads cannot be MRZ lines (TD1 lines have 30)
 MAX_MISCOUNT = 5  # a line read this far from the zone's width is not that zone's line
 TESSERACT_TIMEOUT_S = 10
 TESSERACT_LINE_HEIGHT = 48
+LOW_PRIORITY = 19
+"""The third read's niceness. It is started beside PP-OCRv4's read and is needed only when
+that read does not confirm the zone (then the MRZ's thread waits for it and the core is
+its): at the usual priority it took CPU from PP-OCRv4's read and the printed-zone read on
+the two cores, and was then killed unread on most zones (ADR 0202 section 16)."""
 _NOT_MRZ = re.compile(r"[^A-Z0-9<]")
 
 
@@ -117,6 +123,11 @@ class TesseractRead:
             )
         except OSError:
             self.path.unlink(missing_ok=True)
+            return
+        try:  # it reads on what the reader leaves idle (see LOW_PRIORITY)
+            os.setpriority(os.PRIO_PROCESS, self.process.pid, LOW_PRIORITY)
+        except OSError:  # already exited, or not allowed here: it reads at the usual priority
+            pass
 
     def result(self, width: int) -> EngineRead:
         if self.process is None:

@@ -219,7 +219,9 @@ def warm_up(peer: bool, reader: bool) -> None:
         return
     image = np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
     if reader:
-        document_reader_read(image)
+        from openkyc.documents.reader import warm_up as reader_warm_up
+
+        reader_warm_up()  # as `openkyc serve` does
     else:
         read_mrz(image)
 

@@ -68,12 +68,11 @@ def _warm_up() -> None:
     """Load the document reader's engines (the OCR-B and PP-OCRv4 models, Tesseract's `fra` and
     Latin-script models, the face detector) by reading the demo's specimen passport, so the
     first request does not wait for them (~1-3 s, once)."""
-    from openkyc.demo.specimen import passport
     from openkyc.documents import reader
 
     started = time.perf_counter()
     try:
-        reader.read(reader.Evidence(reader.decode(passport()), None))
+        reader.warm_up()
     except Exception as exc:  # a missing model must not stop the server: requests will say so
         click.echo(f"document engines not loaded ahead: {exc}", err=True)
         return

@@ -17,14 +17,22 @@ from openkyc.vision.document.page import (
     holds,
     page_of_spread,
 )
-from openkyc.vision.face import FaceError, PortraitCrop, crop_document_portrait
+from openkyc.vision.face import FaceError, PortraitCrop, crop_document_portrait, face_engine
 from openkyc.vision.face.portrait import ROTATIONS
 
 MRZ_ON_BACK = frozenset({"TD1"})
 """MRZ formats printed on the back of the card, away from the names."""
-SEARCHES = ThreadPoolExecutor(max_workers=2, thread_name_prefix="document-portrait")
+SEARCH_THREADS = 2
+SEARCHES = ThreadPoolExecutor(max_workers=SEARCH_THREADS, thread_name_prefix="document-portrait")
 """Portrait searches, two ways up at a time: dlib releases the GIL, and a search that finds
 nothing (a card's back, a page without a portrait) spends ~0.45 s in upsampled passes."""
+
+
+def prepare_searches() -> None:
+    """Load a set of the face detector's models for each search that may run at once
+    (`SEARCHES`): a set loads in ~0.3 s, which the first document searched two ways up at
+    once would otherwise wait for."""
+    face_engine("dlib").prepare(SEARCH_THREADS)
 
 
 def upright_turn(mrz: MrzRead, side: Side) -> int | None:
@@ -125,44 +133,62 @@ def turned_by_mrz(page: PageResult, mrz: MrzRead, side: Side) -> PageResult | No
     return flip_page(page) if turn == 180 else page
 
 
-def portrait_by_mrz(
-    page: PageResult, photo: np.ndarray, mrz_read: Future[tuple[MrzRead, Side]]
+def portrait_by_zone(
+    final: Callable[[], PageResult], photo: np.ndarray, located: Future[MrzRead]
 ) -> tuple[bool, PortraitCrop | None]:
-    """(searched, portrait): the portrait, once the MRZ says which way up the page is; not
-    searched when it does not say (the printed zone's reading decides later)."""
-    mrz, side = mrz_read.result()
-    upright = turned_by_mrz(page, mrz, side)
+    """(searched, portrait): the portrait on the page that will be read (`final`), searched as
+    soon as the front's zone is located (`read_mrz`'s `located`), while it is still being
+    read again; not searched when the zone does not say which way up that page is (the
+    printed zone's reading decides later)."""
+    zone = located.result()
+    if upright_turn(zone, "front") is None:
+        return False, None
+    upright = turned_by_mrz(final(), zone, "front")
     if upright is None:
         return False, None
-    return True, portrait(upright, photo, upright_turn(mrz, side))
+    return True, portrait(upright, photo, upright_turn(zone, "front"))
 
 
 def first_page(
-    photo: np.ndarray, mrz_read: Future[tuple[MrzRead, Side]]
+    photo: np.ndarray, located: Future[MrzRead]
 ) -> tuple[PageResult, Callable[[], bool]]:
-    """The page, found while the MRZ is being read, and `confirmed()`: whether it is turned
-    as the MRZ says (waits for the MRZ).
+    """The page, found while the front's MRZ is being located, and `confirmed()`: whether it
+    is turned as the zone says (waits until it is located).
 
-    Without an outline the whole photo is the page, turned the way the MRZ reads (else as
-    Tesseract's orientation detection says). While the MRZ is still being read (most photos:
-    two in three on the benchmark), the photo is taken as upright, as most are, so the
-    printed zone's read starts at once on the core the MRZ read leaves idle; a photo the MRZ
-    finds turned is read again (`turned_photo`)."""
+    Without an outline the whole photo is the page, turned the way the zone reads (else as
+    Tesseract's orientation detection says). While the zone is still being located (a
+    large photo's detection outlasts the outline's search), the photo is taken as upright,
+    as most are, so the printed zone's read starts at once on the core the MRZ read leaves
+    idle; a photo the zone shows turned is read again (`turned_photo`)."""
     guessed = False
 
     def upright() -> int | None:
         nonlocal guessed
-        if mrz_read.done():
-            return upright_turn(*mrz_read.result())
+        if located.done():
+            return upright_turn(located.result(), "front")
         guessed = True
         return 0
 
     page = find_document(photo, upright=upright)
 
     def confirmed() -> bool:
-        return not guessed or upright_turn(*mrz_read.result()) == 0
+        return not guessed or upright_turn(located.result(), "front") == 0
 
     return page, confirmed
+
+
+def same_place(zone: MrzRead, mrz: MrzRead, side: Side) -> bool:
+    """Whether the MRZ as finally read (`mrz`, on `side`) tells what the front's located zone
+    told of the page: which way up the photo is, where the zone is, and whether it is a
+    format printed on a card's back. Only a zone read on the back instead of the front
+    (the front's not accepted) tells otherwise."""
+    turn = upright_turn(zone, "front")
+    if turn != upright_turn(mrz, side):
+        return False
+    if turn is None or zone.result is None or mrz.result is None:
+        return True
+    on_back = (zone.result.format in MRZ_ON_BACK, mrz.result.format in MRZ_ON_BACK)
+    return zone.box == mrz.box and on_back[0] == on_back[1]
 
 
 def turned_photo(guessed: PageResult, photo: np.ndarray, mrz: MrzRead, side: Side) -> PageResult:

@@ -6,10 +6,10 @@ fill what it lacks and carry the accents. Pure orchestration of the vision libra
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from functools import cache
 
 import numpy as np
 from PIL import Image
@@ -59,13 +59,34 @@ def decode(data: bytes) -> np.ndarray:
     return np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
 
 
-def _mrz(evidence: Evidence) -> tuple[MrzRead, Side]:
-    front = read_mrz(evidence.front)
+def _mrz(evidence: Evidence, located: Future[MrzRead]) -> tuple[MrzRead, Side]:
+    """The MRZ (front, else back); `located` is given the front's zone as soon as it is
+    located (`read_mrz`), or the error that stopped its search."""
+    try:
+        front = read_mrz(evidence.front, located.set_result)
+    except BaseException as exc:
+        if not located.done():
+            located.set_exception(exc)
+        raise
     if (front.result is None or not front.accepted) and evidence.back is not None:
         back = read_mrz(evidence.back)
         if back.result is not None and (front.result is None or back.accepted):
             return back, "back"
     return front, "front"
+
+
+def _once(make: Callable[[], PageResult]) -> Callable[[], PageResult]:
+    """`make` run once, by whichever thread asks first; the others wait for its page."""
+    lock = threading.Lock()
+    made: list[PageResult] = []
+
+    def get() -> PageResult:
+        with lock:
+            if not made:
+                made.append(make())
+            return made[0]
+
+    return get
 
 
 def _confirm_names(mrz: MrzRead, viz: VizResult | None) -> MrzRead:
@@ -230,28 +251,43 @@ def read(
     match embeds it with `vision.face.embed_portrait`)."""
     # The MRZ read (ONNX models) and the printed-field read (Tesseract), which both release
     # the GIL, run side by side; a photo without an outline is read as upright until the MRZ
-    # says otherwise (`pages.first_page`). The slow RapidOCR pass over the printed zone runs
-    # only without an MRZ, or when the MRZ's names alone await confirmation (`printed_pass`):
-    # an accepted MRZ already gives the names, dates, number, nationality and sex. Once the
-    # MRZ tells which way up the page is, the portrait is searched that way up only, beside
-    # the printed-field read.
+    # is located and says otherwise (`pages.first_page`). The slow RapidOCR pass over the
+    # printed zone runs only without an MRZ, or when the MRZ's names alone await
+    # confirmation (`printed_pass`): an accepted MRZ already gives the names, dates, number,
+    # nationality and sex. Once the front's zone is located, before its second reads, it
+    # tells which way up the page is and which page holds it: the page is chosen, read again
+    # if it is not the first one, and its portrait searched that way up only, while the zone
+    # is still being read (ADR 0202 section 16).
+    located: Future[MrzRead] = Future()
     with ThreadPoolExecutor(max_workers=2) as pool:
-        mrz_read = pool.submit(_mrz, evidence)
-        first, confirmed = pages.first_page(evidence.front, mrz_read)
-        by_mrz = pool.submit(pages.portrait_by_mrz, first, evidence.front, mrz_read)
-        layout = hinted_layout(document_hint, country_hint, pages.aspect(first))
-        final = cache(
-            lambda: pages.final_page(first, confirmed(), *mrz_read.result(), evidence.front)
+        mrz_read = pool.submit(_mrz, evidence, located)
+        first, confirmed = pages.first_page(evidence.front, located)
+        final = _once(
+            lambda: pages.final_page(first, confirmed(), located.result(), "front", evidence.front)
         )
+        by_zone = pool.submit(pages.portrait_by_zone, final, evidence.front, located)
+        layout = hinted_layout(document_hint, country_hint, pages.aspect(first))
         # The slow pass runs only on the page that holds the MRZ, turned as the MRZ says: on
         # another (an outline around the portrait, one page of a spread, a photo taken the
         # wrong way up) its read would be thrown away.
-        viz = _read_viz(
-            first,
-            layout,
-            lambda: printed_pass(mrz_read.result()[0]) and final() is first,
-            lambda: pages.page_turn(first, *mrz_read.result()),
+        # The first page is not read when the zone, located already, places the page
+        # elsewhere (a photo turned, a spread); the slow pass asks where the page is before
+        # waiting for the zone's second reads.
+        viz = (
+            _read_viz(
+                first,
+                layout,
+                lambda: final() is first and printed_pass(mrz_read.result()[0]),
+                lambda: pages.page_turn(first, located.result(), "front"),
+            )
+            if not located.done() or final() is first
+            else None
         )
+        page = final()
+        if page is not first:  # read again on the page that holds the MRZ, upright
+            layout = hinted_layout(document_hint, country_hint, pages.aspect(page))
+            turn = 0 if confirmed() else pages.page_turn(page, located.result(), "front")
+            viz = _read_viz(page, layout, lambda: printed_pass(mrz_read.result()[0]), lambda: turn)
         mrz, side = mrz_read.result()
         back_read = (
             back.READS.submit(
@@ -263,12 +299,17 @@ def read(
             if evidence.back is not None
             else None
         )
-        page = final()
-        if page is not first:  # read again on the page that holds the MRZ, upright
+        searched, portrait = by_zone.result()
+    if not pages.same_place(located.result(), mrz, side):
+        # The back's zone was read instead of the front's: the page as the front's zone
+        # placed it may not be the page to read.
+        moved = pages.final_page(first, False, mrz, side, evidence.front)
+        if moved is not page:
+            page = moved
             layout = hinted_layout(document_hint, country_hint, pages.aspect(page))
-            turn = 0 if confirmed() else pages.page_turn(page, mrz, side)
+            turn = pages.page_turn(page, mrz, side)
             viz = _read_viz(page, layout, lambda: printed_pass(mrz), lambda: turn)
-        searched, portrait = by_mrz.result()
+        searched, portrait = False, None
     # Which way up the page is: the MRZ says, else the printed zone's reading (Tesseract read
     # some upright specimens better upside down).
     upright = pages.turned_by_mrz(page, mrz, side)
@@ -305,3 +346,13 @@ def read(
         layout_checks=rules,
     )
     return document, portrait
+
+
+def warm_up() -> None:
+    """Load the reader's engines ahead of the first request: the OCR-B and PP-OCRv4 models,
+    Tesseract's `fra` and Latin-script models and the face detector, by reading the demo's
+    specimen passport, then a face detector for each portrait search that may run at once."""
+    from openkyc.demo.specimen import passport
+
+    read(Evidence(decode(passport()), None))
+    pages.prepare_searches()

@@ -35,3 +35,14 @@ class Instances(Generic[T]):
         finally:
             with self._lock:
                 self._free.append(instance)
+
+    def fill(self, count: int) -> None:
+        """Make instances until `count` are free (a warm-up: the first calls that run side by
+        side then wait for none to load)."""
+        while True:
+            with self._lock:
+                if len(self._free) >= count:
+                    return
+            instance = self._make()
+            with self._lock:
+                self._free.append(instance)

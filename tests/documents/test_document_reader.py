@@ -357,3 +357,42 @@ def test_names_awaiting_a_second_read_may_be_confirmed_by_the_printed_pass() -> 
     assert not broken.check_digits_valid
     assert not reader.printed_pass(replace(pending, result=broken))
     assert reader.printed_pass(MrzRead(None, False, "", None, 0, None))
+
+
+def test_a_zone_read_on_the_back_instead_of_the_front_places_the_page_again() -> None:
+    """The front's zone, located early, turned the page and started the portrait search; the
+    back's zone, accepted where the front's was not, no longer says which way up the front is:
+    the page and the portrait are settled again as without an early zone."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "vision" / "document"))
+    from test_mrz_read import _passport_lines, _replace_mrz
+
+    lines = _passport_lines()
+    wrong = "0" if lines[1][9] != "0" else "1"
+    broken = [lines[0], lines[1][:9] + wrong + lines[1][10:]]
+    front = photograph(_replace_mrz(render_specimen("passport").rgb, broken), seed=3)
+    # a second photo whose zone is accepted, taken upside down (what it shows beside the zone
+    # does not matter here)
+    back = photograph(render_specimen("passport").rgb, seed=5, rotation=180.0)
+    document, portrait = reader.read(reader.Evidence(front, back))
+    assert document.mrz is not None
+    assert (document.mrz.side, document.mrz.accepted) == ("back", True)
+    assert document.fields["surname"].side == "back"
+    assert document.quality.rotation_deg == 0  # the front, upright, as orientation reads it
+    assert portrait is not None
+
+
+def test_the_zone_located_early_and_the_zone_read_place_the_page_alike() -> None:
+    mrz = reader.read_mrz(photograph(render_specimen("passport").rgb, seed=5, rotation=90.0))
+    assert mrz.result is not None
+    assert pages.same_place(mrz, mrz, "front")
+    # read on the back instead: it no longer tells which way up the front is
+    assert not pages.same_place(mrz, mrz, "back")
+    assert not pages.same_place(mrz, replace(mrz, box=(0, 0, 1, 1)), "front")
+    td1 = replace(mrz, result=replace(mrz.result, format="TD1"))
+    assert not pages.same_place(mrz, td1, "front")
+    nothing = replace(mrz, result=None)
+    assert pages.same_place(nothing, nothing, "front")
+    assert pages.same_place(nothing, mrz, "back")

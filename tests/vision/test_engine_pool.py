@@ -37,3 +37,15 @@ def test_an_instance_is_returned_when_the_call_fails() -> None:
         pass
     with pool.borrow() as second:
         assert second is first
+
+
+def test_a_pool_is_filled_ahead_and_calls_side_by_side_then_make_none() -> None:
+    made: list[object] = []
+    pool: Instances[object] = Instances(lambda: made.append(object()) or made[-1])
+    pool.fill(2)
+    assert len(made) == 2
+    pool.fill(2)  # already there
+    assert len(made) == 2
+    with pool.borrow() as first, pool.borrow() as second:
+        assert {id(first), id(second)} == {id(m) for m in made}
+    assert len(made) == 2

@@ -12,10 +12,16 @@ import pytest
 from openkyc.vision.document.layouts import LAYOUTS
 from openkyc.vision.document.layouts.mrzlines import mrz_lines
 from openkyc.vision.document.layouts.render import photograph, render_specimen
-from openkyc.vision.document.mrz.decide import SURE_CHARACTER, contradicts, decide, sure_alone
+from openkyc.vision.document.mrz.decide import (
+    SURE_CHARACTER,
+    contradicts,
+    decide,
+    misprinted,
+    sure_alone,
+)
 from openkyc.vision.document.mrz.icao import parse
 from openkyc.vision.document.mrz.ocrb import MRZ_ALPHABET, ctc_fixed_length, ctc_greedy
-from openkyc.vision.document.mrz.read import read_mrz
+from openkyc.vision.document.mrz.read import MrzRead, read_mrz
 from openkyc.vision.document.specimen.compose import SpecimenFields, td1_lines
 from openkyc.vision.document.specimen.lines import render_band
 
@@ -95,6 +101,37 @@ def test_a_wrong_check_digit_is_read_and_refused() -> None:
     assert list(read.result.lines) == broken
     assert not read.accepted
     assert f"document_number check digit fails: read {wrong}" in read.reason
+    # the OCR-B model read every character surely: the digit is wrong as printed, and no
+    # second engine is asked (it would read the same failing digit)
+    assert set(read.reads) == {"ocrb"}
+    assert read.reason.endswith("(every character read surely: wrong as printed)")
+
+
+def test_a_zone_not_read_surely_whose_check_digit_fails_is_read_again() -> None:
+    result = parse(_passport_lines())
+    broken = replace(result, checks=(replace(result.checks[0], valid=False), *result.checks[1:]))
+    assert not broken.check_digits_valid
+    sure = tuple((0.999,) * len(line) for line in result.lines)
+    assert misprinted(broken, sure)
+    doubtful = (sure[0], (*sure[1][:5], SURE_CHARACTER - 0.01, *sure[1][6:]))
+    assert not misprinted(broken, doubtful)
+    assert not misprinted(replace(broken, repaired=("nationality",)), sure)
+    assert not misprinted(result, sure)  # check digits pass: nothing is misprinted
+
+
+def test_the_zone_is_told_where_it_is_before_its_second_reads() -> None:
+    photo = photograph(render_specimen("passport").rgb, seed=5, rotation=90.0)
+    told: list[MrzRead] = []
+    read = read_mrz(photo, told.append)
+    assert len(told) == 1
+    located = told[0]
+    assert located.result is not None and not located.accepted
+    assert (located.rotation, located.box) == (read.rotation, read.box)
+    assert located.result.format == read.result.format if read.result else False
+    noise = np.random.default_rng(0).integers(0, 255, (600, 900, 3), dtype=np.uint8)
+    told.clear()
+    assert read_mrz(noise, told.append).result is None
+    assert len(told) == 1 and told[0].result is None
 
 
 def _replace_mrz(page: np.ndarray, lines: list[str]) -> np.ndarray:

@@ -10,7 +10,7 @@ What to report and whether to vouch for it is decided in `decide.py`.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -22,6 +22,7 @@ from openkyc.vision.document.mrz.decide import (
     decide,
     known_code,
     majority_names,
+    misprinted,
     rank,
     safe_repairs,
     sure_alone,
@@ -270,10 +271,18 @@ def _in_photo(candidate: _Candidate, view: _View, image: RGB) -> _Candidate:
     return replace(candidate, band=band)
 
 
-def read_mrz(image: RGB) -> MrzRead:
-    """Locate and read the MRZ of an upright-or-rotated RGB photo."""
+def read_mrz(image: RGB, located: Callable[[MrzRead], None] | None = None) -> MrzRead:
+    """Locate and read the MRZ of an upright-or-rotated RGB photo.
+
+    `located`, when given, is called once the zone is located, before any second read: with
+    the OCR-B read, not accepted, whose rotation and box are those of the read returned (the
+    same band is read again) and whose lines are as many and as long; with a read whose
+    result is None when no zone was found. A caller may start what depends only on where the
+    zone is and which way up it reads (the page, the portrait) while the zone is read again."""
     started = time.perf_counter()
     candidate = _locate(image)
+    if located is not None:
+        located(_located(candidate))
     if candidate is None:
         return MrzRead(
             None,
@@ -291,6 +300,12 @@ def read_mrz(image: RGB) -> MrzRead:
     lines: dict[str, tuple[str, ...]] = {"ocrb": first.lines}
     if sure_alone(first, candidate.characters):
         decision = sure_decision(first)
+    elif misprinted(first, candidate.characters):
+        decision = decide(reads, lines)
+        decision = replace(
+            decision,
+            reason=f"{decision.reason} (every character read surely: wrong as printed)",
+        )
     elif (second := _second_sure(candidate)) is not None:
         reads["ocrb_b"], lines["ocrb_b"] = second.result, second.result.lines
         decision = sure_decision(second.result, "ocrb_b")
@@ -316,6 +331,14 @@ def read_mrz(image: RGB) -> MrzRead:
         decision.unconfirmed,
         decision.unvoted,
     )
+
+
+def _located(candidate: _Candidate | None) -> MrzRead:
+    if candidate is None:
+        return MrzRead(None, False, "no machine-readable zone found", None, 0, None)
+    band = candidate.band
+    reason = "located; read by the OCR-B model only so far"
+    return MrzRead(candidate.result, False, reason, "ocrb", band.rotation, band.box)
 
 
 def with_printed_read(read: MrzRead, printed: list[str]) -> MrzRead:

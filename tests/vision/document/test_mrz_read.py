@@ -125,13 +125,16 @@ def test_the_zone_is_told_where_it_is_before_its_second_reads() -> None:
     read = read_mrz(photo, told.append)
     assert len(told) == 1
     located = told[0]
-    assert located.result is not None and not located.accepted
+    assert located.result is not None
+    assert not located.accepted
+    assert read.result is not None
     assert (located.rotation, located.box) == (read.rotation, read.box)
-    assert located.result.format == read.result.format if read.result else False
+    assert located.result.format == read.result.format
     noise = np.random.default_rng(0).integers(0, 255, (600, 900, 3), dtype=np.uint8)
     told.clear()
     assert read_mrz(noise, told.append).result is None
-    assert len(told) == 1 and told[0].result is None
+    assert len(told) == 1
+    assert told[0].result is None
 
 
 def _replace_mrz(page: np.ndarray, lines: list[str]) -> np.ndarray:

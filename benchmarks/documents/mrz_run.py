@@ -148,7 +148,7 @@ def summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
         },
         "p50_ms": round(statistics.median(ms), 1),
         "p95_ms": round(float(np.percentile(ms, 95)), 1),
-    }
+    } | ({"portraits_found": share(rows, "portrait")} if any("portrait" in r for r in rows) else {})
 
 
 @dataclass(frozen=True)
@@ -159,6 +159,7 @@ class PeerRead:
     accepted: bool
     reason: str
     elapsed_ms: float
+    portrait: bool | None = None  # the whole reader only: whether it found the portrait
 
 
 def passporteye_read(path: Path) -> PeerRead:
@@ -192,14 +193,15 @@ def document_reader_read(image: np.ndarray) -> PeerRead:
     from openkyc.vision.document.mrz.icao import MrzFormatError, parse
 
     started = time.perf_counter()
-    document, _ = reader.read(reader.Evidence(image, None))
+    document, portrait = reader.read(reader.Evidence(image, None))
+    found = portrait is not None
     if document.mrz is None:
-        return PeerRead(None, False, "no machine-readable zone found", _ms(started))
+        return PeerRead(None, False, "no machine-readable zone found", _ms(started), found)
     try:
         result = parse(document.mrz.lines)
     except MrzFormatError:
-        return PeerRead(None, False, "unparsable", _ms(started))
-    return PeerRead(result, document.mrz.accepted, document.mrz.reason, _ms(started))
+        return PeerRead(None, False, "unparsable", _ms(started), found)
+    return PeerRead(result, document.mrz.accepted, document.mrz.reason, _ms(started), found)
 
 
 def warm_up(peer: bool, reader: bool) -> None:
@@ -242,6 +244,8 @@ def _read_one(path: Path, peer: bool, reader: bool) -> dict[str, Any]:
         read = read_mrz(image)
     row = score_one(gt, read)
     row["engine"] = getattr(read, "engine", None)
+    if getattr(read, "portrait", None) is not None:
+        row["portrait"] = read.portrait
     row["ms"] = round((time.perf_counter() - started) * 1000, 1)
     print(
         f"{row['id']:<40} found={row['found']!s:<5} accepted={row['accepted']!s:<5} "

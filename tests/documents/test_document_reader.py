@@ -396,3 +396,40 @@ def test_the_zone_located_early_and_the_zone_read_place_the_page_alike() -> None
     nothing = replace(mrz, result=None)
     assert pages.same_place(nothing, nothing, "front")
     assert pages.same_place(nothing, mrz, "back")
+
+
+@pytest.mark.parametrize("rotation", [0.0, 90.0])
+def test_without_an_mrz_a_surely_read_printed_zone_tells_the_portrait_search_which_way_up(
+    rotation: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    searched: list[tuple[int, ...]] = []
+    crop = pages.crop_document_portrait
+
+    def recorded(
+        image: np.ndarray, *, rotations: tuple[int, ...], embed: bool = True, framed: bool = False
+    ) -> PortraitCrop:
+        searched.append(rotations)
+        return crop(image, rotations=rotations, embed=embed, framed=framed)
+
+    monkeypatch.setattr(pages, "crop_document_portrait", recorded)
+    photo = photograph(render_specimen("pak_cnic").rgb, seed=1, rotation=rotation)
+    document, _ = reader.read(reader.Evidence(photo, None))
+    assert document.mrz is None
+    assert document.fields  # the printed zone was read
+    # the page (if outlined) as read, and the photo turned as the page is: one way up each
+    turns = {turn for rotations in searched for turn in rotations}
+    assert len(searched) <= 2
+    assert turns <= {0, document.quality.rotation_deg}
+
+
+def test_a_printed_zone_read_poorly_leaves_every_way_up_to_the_portrait_search() -> None:
+    from openkyc.vision.document.viz import TextLine, Word
+
+    word = Word("RÉPUBLIQUE", (0, 0, 90, 20), 0.9)
+    sure = [TextLine(word.text, word.box, 0.9, (word,), "tesseract")] * 4
+    assert reader.reads_upright(sure)
+    assert not reader.reads_upright(sure[:2])  # too few words
+    unsure = [replace(line, words=(replace(word, confidence=0.4),)) for line in sure]
+    assert not reader.reads_upright(unsure)
+    rapid = [replace(line, engine="rapidocr") for line in sure]  # RapidOCR reads turned text
+    assert not reader.reads_upright(rapid)

@@ -232,6 +232,13 @@ def text_score(lines: list[TextLine]) -> tuple[float, int]:
     return (float(np.mean(confs)) if confs else 0.0), len(confs)
 
 
+def reads_upright(lines: Iterable[TextLine]) -> bool:
+    """Whether Tesseract's lines (those of `lines` it read) read as a page the right way up:
+    enough real words at the confidence that spares the upside-down read (`_upright_read`)."""
+    confidence, count = text_score([line for line in lines if line.engine == "tesseract"])
+    return confidence >= FLIP_MIN_CONFIDENCE and count >= FLIP_MIN_WORDS
+
+
 def _upright_read(
     page: UInt8Array,
     langs: tuple[str, ...],

@@ -81,7 +81,9 @@ def page_holding_mrz(page: PageResult, mrz: MrzRead, side: Side, photo: np.ndarr
     return page
 
 
-def portrait(page: PageResult, photo: np.ndarray, turn: int | None = None) -> PortraitCrop | None:
+def portrait(
+    page: PageResult, photo: np.ndarray, turn: int | None = None, zone: MrzRead | None = None
+) -> PortraitCrop | None:
     """The portrait on the page, else on the photo.
 
     With the photo's clockwise turn to upright known (`turn`, the MRZ's), only that way up is
@@ -91,11 +93,14 @@ def portrait(page: PageResult, photo: np.ndarray, turn: int | None = None) -> Po
     searched at every quarter turn. Each way up that finds no face costs ~0.45 s on the
     photo, ~0.15 s on an outlined page (no padded retry); the ways up are searched two at a
     time (`SEARCHES`), and the first in this order that shows a face is the portrait, as if
-    they had been searched one after the other."""
+    they had been searched one after the other. When the page is the document of the MRZ
+    `zone` read on it (`zones_document`), the portrait is on that page or nowhere: the photo
+    is not searched."""
     tries: list[tuple[np.ndarray, tuple[int, ...]]] = []
     if turn is not None:
         tries = [(page.rgb, ((turn - page.rotation) % 360,))] if page.found else []
-        tries.append((photo, (turn,)))
+        if not (zone is not None and zones_document(page, zone)):
+            tries.append((photo, (turn,)))
     elif page.found:
         level = (page.rotation, (page.rotation + 180) % 360)
         tries = [(page.rgb, (0, 180)), (photo, level)]
@@ -113,6 +118,40 @@ def portrait(page: PageResult, photo: np.ndarray, turn: int | None = None) -> Po
                 later.cancel()
             return found
     return None
+
+
+PAGES_OF_ZONES: dict[str, tuple[str, ...]] = {
+    "TD3": ("ID3",),
+    "TD2": ("ID2", "ID3"),
+    "FRA_ID": ("ID2", "ID3"),
+}
+"""The page sizes an outline may be cut to (`page.guess_format`, by aspect: ID-2 and ID-3 are
+alike) for a document that prints each of these zones on the side with its portrait. TD1
+is printed on a card's back, away from the portrait; visas are stuck in a passport."""
+ZONE_SHARE = (0.8, 0.97)
+"""How much of the page's width a zone spans when the outline is the whole document: 44
+characters of 2.54 mm on a 125 mm passport page (0.89), 36 on a 105 mm card (0.87); on the
+benchmark's outlined pages 0.84-0.94."""
+
+
+def zones_document(page: PageResult, zone: MrzRead) -> bool:
+    """Whether the outlined `page` is the whole document of the MRZ `zone`: it holds the zone,
+    is cut to that document's size, and the zone spans as much of its width as the format
+    does. Its portrait (every format but TD1 prints it beside the zone) is then on the page:
+    a search of the whole photo, for an outline that cut the portrait off or went round
+    something else, would only cost ~0.3-0.5 s more when the page shows no face."""
+    result, box = zone.result, zone.box
+    if not page.found or result is None or box is None:
+        return False
+    if page.page_format not in PAGES_OF_ZONES.get(result.format, ()):
+        return False
+    x, y, w, h = box
+    if not holds(page, (x + w / 2, y + h / 2)):
+        return False
+    quad = np.asarray(page.quad, np.float64)
+    width = max(float(np.linalg.norm(quad[(i + 1) % 4] - quad[i])) for i in range(4))
+    length = w if zone.rotation in (0, 180) else h
+    return ZONE_SHARE[0] <= length / max(width, 1.0) <= ZONE_SHARE[1]
 
 
 def _search(image: np.ndarray, rotation: int, framed: bool) -> PortraitCrop | None:
@@ -146,7 +185,7 @@ def portrait_by_zone(
     upright = turned_by_mrz(final(), zone, "front")
     if upright is None:
         return False, None
-    return True, portrait(upright, photo, upright_turn(zone, "front"))
+    return True, portrait(upright, photo, upright_turn(zone, "front"), zone)
 
 
 def first_page(

@@ -345,9 +345,8 @@ def read(
         else []
     )
     if not searched:
-        portrait = pages.portrait(
-            page, evidence.front, _portrait_turn(mrz, side, upright, viz, page)
-        )
+        turn = _portrait_turn(mrz, side, upright, viz, page)
+        portrait = pages.portrait(page, evidence.front, turn, mrz if side == "front" else None)
     document = DocumentRead(
         detected=Detected(
             type=detected.type,

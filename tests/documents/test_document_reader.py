@@ -433,3 +433,33 @@ def test_a_printed_zone_read_poorly_leaves_every_way_up_to_the_portrait_search()
     assert not reader.reads_upright(unsure)
     rapid = [replace(line, engine="rapidocr") for line in sure]  # RapidOCR reads turned text
     assert not reader.reads_upright(rapid)
+
+
+def test_a_page_that_is_the_zones_whole_document_is_searched_for_its_portrait_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    photo = photograph(render_specimen("passport").rgb, seed=3)
+    mrz = reader.read_mrz(photo)
+    assert mrz.result is not None
+    page = page_module.find_document(photo, upright=lambda: 0)
+    assert page.found
+    assert page.page_format == "ID3"
+    assert pages.zones_document(page, mrz)
+    searched: list[bool] = []
+    search = pages._search
+
+    def recorded(image: np.ndarray, rotation: int, framed: bool) -> PortraitCrop | None:
+        searched.append(framed)
+        return search(image, rotation, framed)
+
+    monkeypatch.setattr(pages, "_search", recorded)
+    assert pages.portrait(page, photo, 0, mrz) is not None
+    assert searched == [True]  # the page only, not the photo
+    # a TD1 zone is on a card's back: its portrait may be anywhere else in the photo
+    assert not pages.zones_document(page, replace(mrz, result=replace(mrz.result, format="TD1")))
+    # a passport zone on a card-sized outline: the outline is not the passport's page
+    assert not pages.zones_document(replace(page, page_format="ID1"), mrz)
+    # a zone spanning far less of the outline than the format does
+    x, y, w, h = mrz.box or (0, 0, 0, 0)
+    assert not pages.zones_document(page, replace(mrz, box=(x + w // 4, y, w // 2, h)))
+    assert not pages.zones_document(replace(page, found=False), mrz)

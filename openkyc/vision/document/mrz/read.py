@@ -232,6 +232,13 @@ def _cut_short(result: MrzResult) -> bool:
 
 
 def _search(view: _View) -> _Candidate | None:
+    """The zone among the view's groups of lines, most zone-like first (`groups`): the first
+    read as a plausible zone with an ICAO document code ends the search. A photo shows one
+    document's zone: later groups are other lines of print, which read as no zone. (Until
+    the thirteenth session a zone whose check digits did not all pass made the search read
+    every group, up to 12, ~10 ms each; on all 75 benchmark images the zone so chosen was the
+    first plausible one.) A plausible read with an unknown code (three passing check digits)
+    does not end it."""
     best: _Candidate | None = None
     for group in groups(view.boxes):
         forward, backward = bands(view.image, group, view.scale)
@@ -242,7 +249,7 @@ def _search(view: _View) -> _Candidate | None:
             candidate = longer if longer is not None and longer.key > candidate.key else candidate
         if candidate is not None and (best is None or candidate.key > best.key):
             best = candidate
-            if best.key[0]:
+            if best.key[0] or best.key[1]:  # check digits pass, or an ICAO document code
                 break
     return best
 

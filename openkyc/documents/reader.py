@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -288,7 +288,11 @@ def read(
         # wrong way up) its read would be thrown away.
         # The first page is not read when the zone, located already, places the page
         # elsewhere (a photo turned, a spread); the slow pass asks where the page is before
-        # waiting for the zone's second reads.
+        # waiting for the zone's second reads. An outline that lies a quarter turn off is in
+        # doubt (a card on its side, either way, or an open passport photographed whole):
+        # it waits until the zone is located (`pages.quarter_turned`).
+        if pages.quarter_turned(first):
+            wait([located])
         viz = (
             _read_viz(
                 first,

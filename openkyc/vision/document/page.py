@@ -321,6 +321,11 @@ def _corners(img: npt.NDArray[Any]) -> FloatArray:
 
 
 def _base_rotation(quad: FloatArray) -> int:
-    """How far the upright top edge (tl -> tr) is turned in the photo, to the nearest 90."""
+    """The clockwise turn, to the nearest 90, that the warp along `quad` (tl, tr, br, bl)
+    gives the photo, as `rotation` is for a whole photo turned upright. The page's top edge
+    runs tl -> tr in the photo: pointing down the photo (90 degrees clockwise from level),
+    the photo's right edge becomes the page's top, which is a turn of 270 clockwise. (Until
+    the thirteenth session this returned the edge's own angle, 90, and the page of a card
+    photographed on its side was taken as turned the other way: read upside down.)"""
     dx, dy = quad[1] - quad[0]
-    return int(round(np.degrees(np.arctan2(dy, dx)) / 90.0) * 90) % 360
+    return -int(round(np.degrees(np.arctan2(dy, dx)) / 90.0) * 90) % 360

@@ -28,14 +28,18 @@ def _similarity(page: UInt8Array, reference: UInt8Array) -> float:
     return float(np.corrcoef(a.ravel(), b.ravel())[0, 1])
 
 
-@pytest.mark.parametrize(("turn", "expected"), [(0, 0), (25, 0), (90, 270), (180, 180)])
+@pytest.mark.parametrize(("turn", "expected"), [(0, 0), (25, 0), (90, 90), (180, 180)])
 def test_card_found_and_straightened(turn: float, expected: int) -> None:
-    """The outline gives the page up to a half turn; the reader settles 0 vs 180 (test_viz)."""
+    """The outline gives the page up to a half turn; the reader settles 0 vs 180 (test_viz).
+    `expected` is the photo's clockwise turn to upright (as the MRZ reports it); the page is
+    upright when its `rotation`, the turn its warp gave the photo, is that one."""
     result = find_document(photograph(_card(), seed=2, rotation=turn, tilt=0.08))
     assert result.found
     assert result.page_format == "ID1"
     assert result.rgb.shape[:2] == (540, 856)
     upright = result.rgb if result.rotation == expected else flip_page(result).rgb
+    if turn == 90:  # a card on its side: its warp turns the photo 270, a half turn off
+        assert result.rotation == 270
     assert (result.rotation - expected) % 180 == 0
     assert _similarity(upright, _card()) > 0.8
     assert result.readable, result.refusals

@@ -479,3 +479,18 @@ def test_a_page_that_is_the_zones_whole_document_is_searched_for_its_portrait_al
     x, y, w, h = mrz.box or (0, 0, 0, 0)
     assert not pages.zones_document(page, replace(mrz, box=(x + w // 4, y, w // 2, h)))
     assert not pages.zones_document(replace(page, found=False), mrz)
+
+
+@pytest.mark.parametrize("rotation", [90.0, 270.0])
+def test_a_passport_photographed_on_its_side_is_read_upright(rotation: float) -> None:
+    photo = photograph(render_specimen("passport").rgb, seed=3, rotation=rotation)
+    document, portrait = reader.read(reader.Evidence(photo, None))
+    assert document.mrz is not None
+    assert document.mrz.accepted
+    assert document.quality.document_found
+    assert document.quality.rotation_deg == rotation
+    assert document.layout == "passport"
+    assert document.fields["issue_date"].value == "2022-04-16"  # printed only
+    assert document.fields["birth_place"].value == "ZENITH"
+    assert portrait is not None
+    assert portrait.rotation_deg == 0  # found on the page, upright

@@ -223,7 +223,7 @@ def warm_up(peer: bool, reader: bool) -> None:
     if reader:
         from openkyc.documents.reader import warm_up as reader_warm_up
 
-        reader_warm_up()  # as `openkyc serve` does
+        reader_warm_up(data)  # as `openkyc serve` does
     else:
         read_mrz(image)
 

@@ -68,11 +68,12 @@ def _warm_up() -> None:
     """Load the document reader's engines (the OCR-B and PP-OCRv4 models, Tesseract's `fra` and
     Latin-script models, the face detector) by reading the demo's specimen passport, so the
     first request does not wait for them (~1-3 s, once)."""
+    from openkyc.demo.specimen import passport
     from openkyc.documents import reader
 
     started = time.perf_counter()
     try:
-        reader.warm_up()
+        reader.warm_up(passport())
     except Exception as exc:  # a missing model must not stop the server: requests will say so
         click.echo(f"document engines not loaded ahead: {exc}", err=True)
         return

@@ -367,11 +367,10 @@ def read(
     return document, portrait
 
 
-def warm_up() -> None:
+def warm_up(sample: bytes) -> None:
     """Load the reader's engines ahead of the first request: the OCR-B and PP-OCRv4 models,
-    Tesseract's `fra` and Latin-script models and the face detector, by reading the demo's
-    specimen passport, then a face detector for each portrait search that may run at once."""
-    from openkyc.demo.specimen import passport
-
-    read(Evidence(decode(passport()), None))
+    Tesseract's `fra` and Latin-script models and the face detector, by reading `sample`
+    (an image of a document with an MRZ, such as the demo's specimen passport), then a face
+    detector for each portrait search that may run at once."""
+    read(Evidence(decode(sample), None))
     pages.prepare_searches()

@@ -12,6 +12,35 @@ from openkyc.documents import pages, reader
 from openkyc.vision.document import page as page_module
 from openkyc.vision.document.layouts.render import photograph, render_specimen
 from openkyc.vision.face import PortraitCrop
+from tests.specimens import passport_lines, with_mrz, wrong_number_check
+
+
+def _printed_reads(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, ...]]:
+    """The shape of each page the reader's printed-zone read is given."""
+    reads: list[tuple[int, ...]] = []
+    read_printed = reader.read_printed_fields
+
+    def counted(page: np.ndarray, **kwargs: object) -> object:
+        reads.append(page.shape)
+        return read_printed(page, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(reader, "read_printed_fields", counted)
+    return reads
+
+
+def _portrait_searches(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, ...]]:
+    """The ways up (clockwise turns) of each portrait search, in the order they start."""
+    searched: list[tuple[int, ...]] = []
+    crop = pages.crop_document_portrait
+
+    def recorded(
+        image: np.ndarray, *, rotations: tuple[int, ...], embed: bool = True, framed: bool = False
+    ) -> PortraitCrop:
+        searched.append(rotations)
+        return crop(image, rotations=rotations, embed=embed, framed=framed)
+
+    monkeypatch.setattr(pages, "crop_document_portrait", recorded)
+    return searched
 
 
 def test_the_mrz_turns_a_whole_photo_upright_without_orientation_detection(
@@ -37,14 +66,7 @@ def test_the_mrz_turns_a_whole_photo_upright_without_orientation_detection(
 def test_an_upright_whole_photo_is_read_once_while_the_mrz_is_read(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    reads: list[tuple[int, ...]] = []
-    read_printed = reader.read_printed_fields
-
-    def counted(page: np.ndarray, **kwargs: object) -> object:
-        reads.append(page.shape)
-        return read_printed(page, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(reader, "read_printed_fields", counted)
+    reads = _printed_reads(monkeypatch)
     document, _ = reader.read(reader.Evidence(reader.decode(passport()), None))
     assert document.mrz is not None
     assert document.mrz.accepted
@@ -118,16 +140,7 @@ def test_an_accepted_mrz_takes_its_names_spelling_from_the_printed_zone() -> Non
 def test_the_mrz_tells_the_portrait_search_which_way_up_to_look(
     rotation: float, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    searched: list[tuple[int, ...]] = []
-    crop = pages.crop_document_portrait
-
-    def recorded(
-        image: np.ndarray, *, rotations: tuple[int, ...], embed: bool = True, framed: bool = False
-    ) -> PortraitCrop:
-        searched.append(rotations)
-        return crop(image, rotations=rotations, embed=embed, framed=framed)
-
-    monkeypatch.setattr(pages, "crop_document_portrait", recorded)
+    searched = _portrait_searches(monkeypatch)
     photo = photograph(render_specimen("passport").rgb, seed=3, rotation=rotation)
     document, portrait = reader.read(reader.Evidence(photo, None))
     assert document.mrz is not None
@@ -164,14 +177,7 @@ def test_an_open_passport_photographed_whole_is_read_on_its_data_page(
     # the zone says where the data page is (on its side, the spread looks like one page)
     upright = rotation in (0.0, 180.0)
     assert pages.quarter_turned(first) == upright
-    reads: list[tuple[int, ...]] = []
-    read_printed = reader.read_printed_fields
-
-    def counted(page: np.ndarray, **kwargs: object) -> object:
-        reads.append(page.shape)
-        return read_printed(page, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(reader, "read_printed_fields", counted)
+    reads = _printed_reads(monkeypatch)
     document, portrait = reader.read(reader.Evidence(photo, None))
     if upright:
         assert len(reads) == 1  # the data page only, not the spread first
@@ -379,16 +385,8 @@ def test_a_zone_read_on_the_back_instead_of_the_front_places_the_page_again() ->
     """The front's zone, located early, turned the page and started the portrait search; the
     back's zone, accepted where the front's was not, no longer says which way up the front is:
     the page and the portrait are settled again as without an early zone."""
-    import sys
-    from pathlib import Path
-
-    sys.path.insert(0, str(Path(__file__).parents[1] / "vision" / "document"))
-    from test_mrz_read import _passport_lines, _replace_mrz
-
-    lines = _passport_lines()
-    wrong = "0" if lines[1][9] != "0" else "1"
-    broken = [lines[0], lines[1][:9] + wrong + lines[1][10:]]
-    front = photograph(_replace_mrz(render_specimen("passport").rgb, broken), seed=3)
+    broken, _ = wrong_number_check(passport_lines())
+    front = photograph(with_mrz(render_specimen("passport").rgb, broken), seed=3)
     # a second photo whose zone is accepted, taken upside down (what it shows beside the zone
     # does not matter here)
     back = photograph(render_specimen("passport").rgb, seed=5, rotation=180.0)
@@ -418,16 +416,7 @@ def test_the_zone_located_early_and_the_zone_read_place_the_page_alike() -> None
 def test_without_an_mrz_a_surely_read_printed_zone_tells_the_portrait_search_which_way_up(
     rotation: float, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    searched: list[tuple[int, ...]] = []
-    crop = pages.crop_document_portrait
-
-    def recorded(
-        image: np.ndarray, *, rotations: tuple[int, ...], embed: bool = True, framed: bool = False
-    ) -> PortraitCrop:
-        searched.append(rotations)
-        return crop(image, rotations=rotations, embed=embed, framed=framed)
-
-    monkeypatch.setattr(pages, "crop_document_portrait", recorded)
+    searched = _portrait_searches(monkeypatch)
     photo = photograph(render_specimen("pak_cnic").rgb, seed=1, rotation=rotation)
     document, _ = reader.read(reader.Evidence(photo, None))
     assert document.mrz is None
@@ -438,7 +427,7 @@ def test_without_an_mrz_a_surely_read_printed_zone_tells_the_portrait_search_whi
     assert turns <= {0, document.quality.rotation_deg}
 
 
-def test_a_printed_zone_read_poorly_leaves_every_way_up_to_the_portrait_search() -> None:
+def test_only_a_sure_tesseract_read_says_which_way_up_the_page_reads() -> None:
     from openkyc.vision.document.viz import TextLine, Word
 
     word = Word("RÉPUBLIQUE", (0, 0, 90, 20), 0.9)

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import cv2
 import numpy as np
 import pytest
 
-from openkyc.vision.document.layouts import LAYOUTS
 from openkyc.vision.document.layouts.mrzlines import mrz_lines
 from openkyc.vision.document.layouts.render import photograph, render_specimen
 from openkyc.vision.document.mrz.decide import (
@@ -24,10 +22,7 @@ from openkyc.vision.document.mrz.ocrb import MRZ_ALPHABET, ctc_fixed_length, ctc
 from openkyc.vision.document.mrz.read import MrzRead, read_mrz
 from openkyc.vision.document.specimen.compose import SpecimenFields, td1_lines
 from openkyc.vision.document.specimen.lines import render_band
-
-
-def _passport_lines() -> list[str]:
-    return mrz_lines(LAYOUTS["passport"], LAYOUTS["passport"].sample)
+from tests.specimens import passport_lines, with_mrz, wrong_number_check
 
 
 @pytest.mark.parametrize("rotation", [0.0, 8.0, 90.0, 180.0, 270.0])
@@ -35,7 +30,7 @@ def test_passport_photo_at_any_rotation(rotation: float) -> None:
     photo = photograph(render_specimen("passport").rgb, seed=5, rotation=rotation)
     read = read_mrz(photo)
     assert read.result is not None, read.reason
-    assert list(read.result.lines) == _passport_lines()
+    assert list(read.result.lines) == passport_lines()
     assert read.accepted, read.reason
     assert read.reads["ocrb"] == read.result.lines
     assert read.rotation == round(rotation / 90) * 90 % 360
@@ -92,11 +87,9 @@ def test_plain_noise_has_no_mrz() -> None:
 
 
 def test_a_wrong_check_digit_is_read_and_refused() -> None:
-    lines = _passport_lines()
-    wrong = "0" if lines[1][9] != "0" else "1"
-    broken = [lines[0], lines[1][:9] + wrong + lines[1][10:]]
+    broken, wrong = wrong_number_check(passport_lines())
     page = render_specimen("passport").rgb
-    read = read_mrz(photograph(_replace_mrz(page, broken), seed=3))
+    read = read_mrz(photograph(with_mrz(page, broken), seed=3))
     assert read.result is not None
     assert list(read.result.lines) == broken
     assert not read.accepted
@@ -108,7 +101,7 @@ def test_a_wrong_check_digit_is_read_and_refused() -> None:
 
 
 def test_a_zone_not_read_surely_whose_check_digit_fails_is_read_again() -> None:
-    result = parse(_passport_lines())
+    result = parse(passport_lines())
     broken = replace(result, checks=(replace(result.checks[0], valid=False), *result.checks[1:]))
     assert not broken.check_digits_valid
     sure = tuple((0.999,) * len(line) for line in result.lines)
@@ -137,19 +130,6 @@ def test_the_zone_is_told_where_it_is_before_its_second_reads() -> None:
     assert told[0].result is None
 
 
-def _replace_mrz(page: np.ndarray, lines: list[str]) -> np.ndarray:
-    """The page with its MRZ band painted over by `lines` (same font, same place)."""
-    band, _ = render_band(tuple(lines), np.random.default_rng(0))
-    height, width = page.shape[:2]
-    top = int(height * 0.79)
-    resized = np.asarray(cv2.resize(band, (int(width * 0.96), height - top - 5)), np.uint8)
-    out = page.copy()
-    out[top : top + resized.shape[0], int(width * 0.02) : int(width * 0.02) + resized.shape[1]] = (
-        resized
-    )
-    return out
-
-
 def _log_probs(path: str) -> np.ndarray:
     """One-hot-ish frame log-probabilities for a CTC path ('-' is the blank)."""
     rows = []
@@ -172,7 +152,7 @@ def test_fixed_length_decoding_splits_a_merged_filler_run() -> None:
 
 
 def test_decide_needs_a_second_engine_for_the_names() -> None:
-    lines = _passport_lines()
+    lines = passport_lines()
     good = parse(lines)
     other_name = parse([lines[0].replace(good.surname, "X" * len(good.surname), 1), lines[1]])
     accepted = decide({"ocrb": good, "rapidocr": good})
@@ -187,7 +167,7 @@ def test_decide_needs_a_second_engine_for_the_names() -> None:
 
 
 def test_a_second_read_shifted_by_a_stray_character_still_confirms_the_fields() -> None:
-    lines = _passport_lines()
+    lines = passport_lines()
     good = parse(lines)
     # Tesseract-like: one character added after the number's check digit, one filler lost
     shifted = lines[1][:10] + "1" + lines[1][10:29] + lines[1][30:]
@@ -201,7 +181,7 @@ def test_a_second_read_shifted_by_a_stray_character_still_confirms_the_fields() 
 
 
 def test_names_end_where_the_filler_starts_but_not_before() -> None:
-    lines = _passport_lines()
+    lines = passport_lines()
     good = parse(lines)
     assert lines[0].endswith("<<<<<<<<")
     noisy_filler = lines[0][:-6] + "KKKKKK"  # Tesseract reads long filler runs as K
@@ -216,7 +196,7 @@ def test_names_end_where_the_filler_starts_but_not_before() -> None:
 
 
 def test_one_read_is_enough_only_when_every_uncovered_character_is_sure() -> None:
-    lines = _passport_lines()
+    lines = passport_lines()
     good = parse(lines)
     sure = tuple(tuple([0.999] * len(line)) for line in lines)
     assert sure_alone(good, sure)
@@ -251,7 +231,7 @@ def test_tesseract_reads_beside_and_is_stopped_when_not_needed() -> None:
     beside.stop()
     assert len(lines) == 2
     assert result is not None
-    assert result.document_number == parse(_passport_lines()).document_number
+    assert result.document_number == parse(passport_lines()).document_number
     unneeded = TesseractRead(candidate.band)
     unneeded.stop()  # killed unread; its image file is removed
     assert unneeded.process is not None
@@ -262,7 +242,7 @@ def test_tesseract_reads_beside_and_is_stopped_when_not_needed() -> None:
 def test_the_second_ocrb_model_counts_only_when_sure_and_uncontradicted() -> None:
     from openkyc.vision.document.mrz.read import _locate, _second_sure
 
-    lines = tuple(_passport_lines())
+    lines = tuple(passport_lines())
     sure = tuple(tuple([0.999] * len(line)) for line in lines)
     doubtful = (tuple([0.5] * len(lines[0])), sure[1])
     misread = (lines[0].replace("<", "K", 1), lines[1])

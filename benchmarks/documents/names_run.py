@@ -118,10 +118,10 @@ def main() -> None:
     parser.add_argument("--show-held-out", action="store_true")
     args = parser.parse_args()
     labels = json.loads(LABELS.read_text())["images"]
-    # one untimed read first, as the server does at start (mrz_run.warm_up)
+    # the engines loaded first, as the server does at start (mrz_run.warm_up)
     from openkyc.demo.specimen import passport
 
-    reader.read(reader.Evidence(reader.decode(passport()), None))
+    reader.warm_up(passport())
     rows = []
     skipped = {"not printed": 0, "illegible": 0}
     for image_id, label in sorted(labels.items()):

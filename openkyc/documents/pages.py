@@ -180,12 +180,13 @@ def portrait_by_zone(
     read again; not searched when the zone does not say which way up that page is (the
     printed zone's reading decides later)."""
     zone = located.result()
-    if upright_turn(zone, "front") is None:
+    turn = upright_turn(zone, "front")
+    if turn is None:
         return False, None
     upright = turned_by_mrz(final(), zone, "front")
     if upright is None:
         return False, None
-    return True, portrait(upright, photo, upright_turn(zone, "front"), zone)
+    return True, portrait(upright, photo, turn, zone)
 
 
 def first_page(
